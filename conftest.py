@@ -1,0 +1,41 @@
+"""Personas shared by every test.
+
+Alice is a teacher with a complete profile; Bob is another member who can see Alice's profile;
+an anonymous visitor can see neither.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kindling.accounts.models import User
+from kindling.accounts.tests.factories import UserFactory
+
+
+@pytest.fixture
+def alice(db: None) -> User:
+    return UserFactory(
+        email="alice@example.org",
+        profile__display_name="Alice Martín",
+        profile__pronunciation="AL-iss mar-TEEN",
+        profile__languages=["en", "es"],
+        profile__subjects=["science"],
+        profile__grade_bands=["6-8"],
+    )
+
+
+@pytest.fixture
+def bob(db: None) -> User:
+    return UserFactory(email="bob@example.org", profile__display_name="Bob Okafor")
+
+
+@pytest.fixture
+def alice_client(client, alice):  # type: ignore[no-untyped-def]
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def bob_client(client, bob):  # type: ignore[no-untyped-def]
+    client.force_login(bob)
+    return client
