@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compresses pages (with Django's BREACH mitigation); WhiteNoise compresses static files.
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -136,7 +138,13 @@ if REDIS_URL:
 else:
     # Per-process memory cache: fine for one machine; set REDIS_URL to share it between servers.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# A per-process cache in front of sessions would let a signed-out session live on in other
+# worker processes, so sessions are cached only when the cache is shared (Redis).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 TASK_BACKEND = env_choice(
     "TASK_BACKEND",

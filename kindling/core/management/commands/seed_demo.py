@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from kindling.accounts import demo as accounts_demo
@@ -37,7 +38,7 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write(
-            "\nSign in at http://127.0.0.1:8000/accounts/login/ with any of these:\n"
+            f"\nSign in at {settings.SITE_URL}/accounts/login/ with any of these:\n"
             f"  member: {emails[0]}\n"
             f"  member: {emails[1]}\n"
             f"  admin:  {admin_email} (also opens /admin/)\n"
