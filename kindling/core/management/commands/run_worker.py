@@ -18,7 +18,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.TASK_BACKEND == "rq":
             extra = ["--burst"] if options["batch"] else []
-            call_command("rqworker", "default", *extra)
+            # django-tasks-rq's own Job class turns an RQ job back into a Django task.
+            call_command(
+                "rqworker", "default", "--job-class", "django_tasks_rq.backend.Job", *extra
+            )
         elif settings.TASK_BACKEND == "database":
             extra = ["--batch"] if options["batch"] else []
             call_command("db_worker", *extra)
