@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "kindling.core"
     label = "core"
-    verbose_name = "Kindling core"
+    verbose_name = _("Kindling core")
