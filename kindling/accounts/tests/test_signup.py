@@ -85,7 +85,9 @@ def test_an_address_already_in_use_cannot_sign_up_again_nor_learn_it_exists(clie
 
 def test_unverified_member_cannot_sign_in_until_verified(client):
     UserFactory(email="new@example.org", verified_email=False)
-    response = client.post(reverse("account_login"), {"login": "new@example.org", "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "new@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
 
@@ -94,18 +96,24 @@ def test_verified_member_signs_in_by_email_and_wrong_password_is_refused(client,
     bad = client.post(reverse("account_login"), {"login": "alice@example.org", "password": "nope"})
     assert bad.status_code == 200
     assert "not correct" in bad.content.decode()
-    good = client.post(reverse("account_login"), {"login": "ALICE@example.org", "password": PASSWORD})
+    good = client.post(
+        reverse("account_login"), {"login": "ALICE@example.org", "password": PASSWORD}
+    )
     assert good.status_code == 302
 
 
 def test_password_reset_sends_a_link_that_sets_a_new_password(client, alice):
     client.post(reverse("account_reset_password"), {"email": "alice@example.org"})
     assert len(mail.outbox) == 1
-    link = re.search(r"https?://testserver(/accounts/password/reset/key/[^\s]+)", mail.outbox[0].body)
+    link = re.search(
+        r"https?://testserver(/accounts/password/reset/key/[^\s]+)", mail.outbox[0].body
+    )
     assert link
     response = client.get(link.group(1), follow=True)
     form_url = response.redirect_chain[-1][0] if response.redirect_chain else link.group(1)
-    done = client.post(form_url, {"password1": "brand new phrase 77", "password2": "brand new phrase 77"})
+    done = client.post(
+        form_url, {"password1": "brand new phrase 77", "password2": "brand new phrase 77"}
+    )
     assert done.status_code == 302
     alice.refresh_from_db()
     assert alice.check_password("brand new phrase 77")
@@ -113,7 +121,9 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, alice):
 
 def test_member_turns_on_totp_and_then_needs_a_code_to_sign_in(client, alice):
     client.post(reverse("account_login"), {"login": "alice@example.org", "password": PASSWORD})
-    assert client.get(reverse("mfa_activate_totp")).status_code == 302  # asks for the password again
+    assert (
+        client.get(reverse("mfa_activate_totp")).status_code == 302
+    )  # asks for the password again
     client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     page = client.get(reverse("mfa_activate_totp"))
     assert page.status_code == 200
@@ -124,7 +134,9 @@ def test_member_turns_on_totp_and_then_needs_a_code_to_sign_in(client, alice):
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=alice, type=Authenticator.Type.TOTP).exists()
     client.post(reverse("account_logout"))
-    response = client.post(reverse("account_login"), {"login": "alice@example.org", "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "alice@example.org", "password": PASSWORD}
+    )
     assert response["Location"] == reverse("mfa_authenticate")
 
 
