@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kindling.core",
     "kindling.accounts",
     "kindling.habits",
+    "kindling.commons",
 ]
 
 MIDDLEWARE = [

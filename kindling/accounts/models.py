@@ -52,6 +52,9 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     code_of_conduct_version = models.CharField(max_length=20, blank=True)
     code_of_conduct_accepted_at = models.DateTimeField(null=True, blank=True)
+    is_moderator = models.BooleanField(
+        _("moderator"), default=False, help_text=_("Can review flags, hide and restore content.")
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -1,0 +1,75 @@
+"""Who may see what in the member space: the one place visibility is decided.
+
+Rules: only signed-in members see the commons; content in an invite-only circle is seen only by
+that circle's members; hidden content is seen only by its author and by moderators.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from kindling.accounts.models import User
+
+
+def is_moderator(user: User | AnonymousUser) -> bool:
+    return bool(
+        user.is_authenticated and (getattr(user, "is_moderator", False) or user.is_superuser)
+    )
+
+
+def member_circle_ids(user: User | AnonymousUser) -> models.QuerySet[Any]:
+    membership = apps.get_model("commons", "CircleMembership")
+    return membership.objects.filter(user_id=user.pk or 0).values("circle_id")
+
+
+def circle_filter(user: User | AnonymousUser, prefix: str = "") -> Q:
+    """Rows outside any circle, in an open circle, or in one of the user's circles."""
+    return (
+        Q(**{f"{prefix}circle__isnull": True})
+        | Q(**{f"{prefix}circle__visibility": "open"})
+        | Q(**{f"{prefix}circle_id__in": member_circle_ids(user)})
+    )
+
+
+class ContentQuerySet(models.QuerySet[Any]):
+    """Resources and needs."""
+
+    def visible_to(self, user: User | AnonymousUser) -> ContentQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if is_moderator(user):
+            return self
+        return self.filter(circle_filter(user)).filter(Q(is_hidden=False) | Q(author_id=user.pk))
+
+    def listed_for(self, user: User | AnonymousUser) -> ContentQuerySet:
+        """What lists and streams show: visible and not hidden (even to its author)."""
+        return self.visible_to(user).filter(is_hidden=False)
+
+
+class ResponseQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: User | AnonymousUser) -> ResponseQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if is_moderator(user):
+            return self
+        return self.filter(circle_filter(user, "need__"), need__is_hidden=False).filter(
+            Q(is_hidden=False) | Q(author_id=user.pk)
+        )
+
+
+class CircleQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: User | AnonymousUser) -> CircleQuerySet:
+        """Circles a member can find: every circle's name and purpose, never its content."""
+        if not user.is_authenticated:
+            return self.none()
+        return self
+
+    def joined_by(self, user: User | AnonymousUser) -> CircleQuerySet:
+        return self.filter(id__in=member_circle_ids(user))
