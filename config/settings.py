@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "kindling.accounts",
     "kindling.habits",
     "kindling.commons",
+    "kindling.moderation",
 ]
 
 MIDDLEWARE = [
