@@ -2,6 +2,9 @@
 
 from django import template
 from django.http import HttpRequest
+from django.utils.safestring import SafeString
+
+from kindling.core.markdown import render_markdown, render_plain_excerpt
 
 register = template.Library()
 
@@ -13,3 +16,18 @@ def page_url(context: template.Context, number: int) -> str:
     params = request.GET.copy()
     params["page"] = str(number)
     return "?" + params.urlencode()
+
+
+@register.filter(name="markdown")
+def markdown_filter(value: object) -> SafeString:
+    """Member-written Markdown as sanitised HTML: ``{{ resource.body|markdown }}``."""
+    return render_markdown("" if value is None else str(value))
+
+
+@register.filter(name="excerpt")
+def excerpt_filter(value: object, length: int | str) -> str:
+    """Markdown as plain text, at most ``length`` characters: ``{{ need.body|excerpt:200 }}``.
+
+    The result is plain text, so autoescaping applies to it as usual.
+    """
+    return render_plain_excerpt("" if value is None else str(value), int(length))
