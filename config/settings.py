@@ -243,6 +243,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PRONUNCIATION_AUDIO_MAX_BYTES = env_int("PRONUNCIATION_AUDIO_MAX_BYTES", 1024 * 1024, minimum=1024)
 PRONUNCIATION_AUDIO_MAX_SECONDS = env_int("PRONUNCIATION_AUDIO_MAX_SECONDS", 15, minimum=1)
 
+# --- Trust and moderation ---------------------------------------------------------------------
+# New members' limits, and when they lift (see kindling/moderation/trust.py).
+TRUST_NEW_POSTS_PER_HOUR = env_int("TRUST_NEW_POSTS_PER_HOUR", 5, minimum=1)
+TRUST_NEW_MAX_LINKS = env_int("TRUST_NEW_MAX_LINKS", 2, minimum=0)
+TRUST_LEVEL_UP_DAYS = env_int("TRUST_LEVEL_UP_DAYS", 2, minimum=0)
+TRUST_LEVEL_UP_CONTRIBUTIONS = env_int("TRUST_LEVEL_UP_CONTRIBUTIONS", 3, minimum=0)
+# Unresolved flags from different members that hide a post until a moderator reviews it.
+FLAGS_TO_HIDE = env_int("FLAGS_TO_HIDE", 3, minimum=1)
+
 # --- Security ---------------------------------------------------------------------------------
 SECURE_HTTPS = env_bool("SECURE_HTTPS", not (DEBUG or TESTING))
 SESSION_COOKIE_SECURE = SECURE_HTTPS

@@ -1,0 +1,245 @@
+"""Trust limits: what new and suspended members may post.
+
+A member is *new* until both are true: their account is at least ``TRUST_LEVEL_UP_DAYS`` old,
+and they have either ``TRUST_LEVEL_UP_CONTRIBUTIONS`` posts that are not hidden, or a post that
+others found useful (a "useful" vote, or a response the asker marked as helpful). New members may
+post ``TRUST_NEW_POSTS_PER_HOUR`` times an hour, with at most ``TRUST_NEW_MAX_LINKS`` links in a
+post and no attachments. Moderators and staff are never limited; a suspension stops anyone.
+
+Commons actions call ``check_can_post`` before they create a resource, need, response or
+comment; forms call ``posting_limits`` to say the limits up front.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, IntegerField, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kindling.commons.models import Comment, Need, Resource, Response
+from kindling.commons.querysets import is_moderator
+from kindling.moderation.models import Suspension
+from kindling.moderation.queries import active_suspension
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from kindling.accounts.models import User
+
+__all__ = [
+    "PostingLimits",
+    "PostingNotAllowed",
+    "check_can_post",
+    "count_links",
+    "is_new_member",
+    "posting_limits",
+]
+
+# A web address as people write it: with a scheme, or starting with "www.". It stops at
+# whitespace and at the brackets Markdown wraps around links, so "[x](https://a.example)" is one.
+_LINK = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>()\[\]\"'`]+", re.IGNORECASE)
+_SCHEME = re.compile(r"^(?:https?|ftp)://", re.IGNORECASE)
+_TRAILING_PUNCTUATION = ".,;:!?*_~"
+
+
+class PostingNotAllowed(ValidationError):
+    """Raised when a member may not post this now; the message says why, for the member."""
+
+
+@dataclass(frozen=True)
+class PostingLimits:
+    """The limits that apply to one member now, for a form to show before they write."""
+
+    is_new: bool
+    suspension: Suspension | None
+    posts_per_hour: int | None
+    posts_left_this_hour: int | None
+    max_links: int | None
+    attachments_allowed: bool
+
+    @property
+    def is_limited(self) -> bool:
+        return self.suspension is not None or self.is_new
+
+
+def count_links(*texts: str | None) -> int:
+    """How many different web addresses the texts (Markdown bodies, URL fields) contain.
+
+    The same address written twice (``[https://a.example](https://a.example)``) counts once;
+    links to pages on this site (``/resources/3``) do not count.
+    """
+    addresses: set[str] = set()
+    for text in texts:
+        if not text:
+            continue
+        for match in _LINK.finditer(text):
+            address = match.group(0).rstrip(_TRAILING_PUNCTUATION).lower()
+            address = _SCHEME.sub("", address).removeprefix("www.").rstrip("/")
+            if address:
+                addresses.add(address)
+    return len(addresses)
+
+
+def _is_exempt(user: User | AnonymousUser) -> bool:
+    return bool(user.is_staff or is_moderator(user))
+
+
+def _authored_count(model: Any, user_id: int, **filters: Any) -> Coalesce:
+    """A subquery counting this member's rows of one kind (grouped by author: one row or none)."""
+    rows = (
+        model.objects.filter(author_id=user_id, **filters)
+        .order_by()
+        .values("author_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def _activity(user: User) -> dict[str, Any]:
+    """Posts in the last hour, posts not hidden, and whether others found any useful: one query."""
+    since = timezone.now() - timedelta(hours=1)
+    models = (Resource, Need, Response, Comment)
+    recent = [_authored_count(model, user.pk, created_at__gte=since) for model in models]
+    standing = [_authored_count(model, user.pk, is_hidden=False) for model in models]
+    recognised = (
+        Exists(Resource.objects.filter(author_id=user.pk, useful_count__gt=0))
+        | Exists(Need.objects.filter(author_id=user.pk, useful_count__gt=0))
+        | Exists(
+            Response.objects.filter(
+                Q(useful_count__gt=0) | Q(helped=True), author_id=user.pk, is_hidden=False
+            )
+        )
+    )
+    # request.user is a lazy wrapper, so the model comes from settings, not type(user).
+    queryset: QuerySet[Any] = get_user_model().objects.filter(pk=user.pk)
+    row = queryset.annotate(
+        recent_posts=recent[0] + recent[1] + recent[2] + recent[3],
+        contributions=standing[0] + standing[1] + standing[2] + standing[3],
+        recognised=recognised,
+    ).values("recent_posts", "contributions", "recognised")
+    return row.first() or {"recent_posts": 0, "contributions": 0, "recognised": False}
+
+
+def _is_new(user: User, activity: dict[str, Any]) -> bool:
+    old_enough = user.date_joined <= timezone.now() - timedelta(days=settings.TRUST_LEVEL_UP_DAYS)
+    took_part = (
+        activity["contributions"] >= settings.TRUST_LEVEL_UP_CONTRIBUTIONS or activity["recognised"]
+    )
+    return not (old_enough and took_part)
+
+
+def is_new_member(user: User | AnonymousUser) -> bool:
+    """Whether the member's posts are still limited as a newcomer's (moderators never are)."""
+    if not user.is_authenticated:
+        return True
+    if _is_exempt(user):
+        return False
+    return _is_new(user, _activity(user))
+
+
+def posting_limits(user: User | AnonymousUser) -> PostingLimits:
+    """The limits on this member's posting now (at most two queries)."""
+    suspension = active_suspension(user)
+    if not user.is_authenticated or _is_exempt(user):
+        return PostingLimits(
+            is_new=False,
+            suspension=suspension,
+            posts_per_hour=None,
+            posts_left_this_hour=None,
+            max_links=None,
+            attachments_allowed=True,
+        )
+    activity = _activity(user)
+    if not _is_new(user, activity):
+        return PostingLimits(
+            is_new=False,
+            suspension=suspension,
+            posts_per_hour=None,
+            posts_left_this_hour=None,
+            max_links=None,
+            attachments_allowed=True,
+        )
+    per_hour = settings.TRUST_NEW_POSTS_PER_HOUR
+    return PostingLimits(
+        is_new=True,
+        suspension=suspension,
+        posts_per_hour=per_hour,
+        posts_left_this_hour=max(per_hour - int(activity["recent_posts"]), 0),
+        max_links=settings.TRUST_NEW_MAX_LINKS,
+        attachments_allowed=False,
+    )
+
+
+def _format_moment(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def suspension_message(suspension: Suspension) -> str:
+    """What a suspended member is told when they try to post."""
+    if suspension.ends_at:
+        return _(
+            "Your account is suspended until %(until)s, so you cannot post. Reason: %(reason)s"
+        ) % {"until": _format_moment(suspension.ends_at), "reason": suspension.reason}
+    return _(
+        "Your account is suspended until a moderator lifts it, so you cannot post. "
+        "Reason: %(reason)s"
+    ) % {"reason": suspension.reason}
+
+
+def check_can_post(user: User | AnonymousUser, *, links: int = 0, attachments: int = 0) -> None:
+    """Raise ``PostingNotAllowed`` if this member may not post now with these links and files.
+
+    ``links`` is the number of links in the post (``count_links(title, body, *urls)``),
+    ``attachments`` the number of files attached to it. At most two queries.
+    """
+    if not user.is_authenticated:
+        raise PostingNotAllowed(_("Please sign in to post."), code="anonymous")
+    limits = posting_limits(user)
+    if limits.suspension is not None:
+        raise PostingNotAllowed(suspension_message(limits.suspension), code="suspended")
+    if not limits.is_new:
+        return
+    if limits.posts_left_this_hour is not None and limits.posts_left_this_hour <= 0:
+        raise PostingNotAllowed(
+            ngettext(
+                "New members can post %(count)d time an hour, and you have reached it. "
+                "Please try again later; this limit lifts as you take part.",
+                "New members can post %(count)d times an hour, and you have reached that. "
+                "Please try again later; this limit lifts as you take part.",
+                limits.posts_per_hour or 0,
+            )
+            % {"count": limits.posts_per_hour},
+            code="posts_per_hour",
+        )
+    if limits.max_links is not None and links > limits.max_links:
+        raise PostingNotAllowed(
+            ngettext(
+                "New members can include at most %(max)d link in a post; this one has "
+                "%(links)d. Please remove some; this limit lifts as you take part.",
+                "New members can include at most %(max)d links in a post; this one has "
+                "%(links)d. Please remove some; this limit lifts as you take part.",
+                limits.max_links,
+            )
+            % {"max": limits.max_links, "links": links},
+            code="links",
+        )
+    if attachments > 0 and not limits.attachments_allowed:
+        raise PostingNotAllowed(
+            _(
+                "New members cannot attach files yet. Please post without the attachment, "
+                "or share a link; this limit lifts as you take part."
+            ),
+            code="attachments",
+        )
