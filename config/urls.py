@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("habits/", include("kindling.habits.urls")),
+    path("circles/", include("kindling.commons.circle_urls")),
     path("", include("kindling.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -93,7 +93,7 @@ class Circle(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("commons:circle", args=[self.slug])
+        return reverse("circles:detail", args=[self.slug])
 
     @property
     def is_open(self) -> bool:
