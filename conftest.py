@@ -7,6 +7,7 @@ an anonymous visitor can see neither.
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from kindling.accounts.models import User
 from kindling.accounts.tests.factories import UserFactory
@@ -30,12 +31,15 @@ def bob(db: None) -> User:
 
 
 @pytest.fixture
-def alice_client(client, alice):  # type: ignore[no-untyped-def]
+def alice_client(alice):  # type: ignore[no-untyped-def]
+    # Each persona gets their own browser, so a test can act as both.
+    client = Client()
     client.force_login(alice)
     return client
 
 
 @pytest.fixture
-def bob_client(client, bob):  # type: ignore[no-untyped-def]
+def bob_client(bob):  # type: ignore[no-untyped-def]
+    client = Client()
     client.force_login(bob)
     return client

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kindling.habits",
     "kindling.commons",
     "kindling.moderation",
+    "kindling.notifications",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kindling.core.context_processors.site",
+                "kindling.notifications.context_processors.unread_notifications",
             ],
         },
     }
@@ -239,8 +241,9 @@ STORAGES = {
 # In tests static files come from their source folders, so no collectstatic is needed first.
 WHITENOISE_AUTOREFRESH = TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields; files are limited separately
 PRONUNCIATION_AUDIO_MAX_BYTES = env_int("PRONUNCIATION_AUDIO_MAX_BYTES", 1024 * 1024, minimum=1024)
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 PRONUNCIATION_AUDIO_MAX_SECONDS = env_int("PRONUNCIATION_AUDIO_MAX_SECONDS", 15, minimum=1)
 
 # --- Trust and moderation ---------------------------------------------------------------------

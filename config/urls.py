@@ -11,8 +11,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("habits/", include("kindling.habits.urls")),
+    path("moderation/", include("kindling.moderation.urls")),
     path("circles/", include("kindling.commons.circle_urls")),
     path("", include("kindling.accounts.urls")),
+    path("", include("kindling.commons.urls")),
+    path("notifications/", include("kindling.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

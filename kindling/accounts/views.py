@@ -57,11 +57,17 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile_detail(request: HttpRequest, profile_id: int) -> HttpResponse:
+    from kindling.commons.queries import contributions_for
+
     profile = get_profile_for_viewer(request.user, profile_id)
     return render(
         request,
         "accounts/profile_detail.html",
-        {"profile": profile, "is_own": profile.user_id == request.user.pk},
+        {
+            "profile": profile,
+            "is_own": profile.user_id == request.user.pk,
+            "contributions": contributions_for(profile.user, request.user),
+        },
     )
 
 

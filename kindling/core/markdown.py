@@ -14,6 +14,7 @@ Only nh3's output is marked safe.
 """
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -198,6 +199,9 @@ def _sanitise(html: str) -> str:
     )
 
 
+# Rendering is pure and costs milliseconds per body, while pages show the same texts again and
+# again; a bounded per-process cache keeps list and detail pages fast without storing HTML.
+@lru_cache(maxsize=4096)
 def render_markdown(text: str) -> SafeString:
     """Member-written Markdown as sanitised HTML, safe to put in a page as is."""
     if not text or not text.strip():
@@ -215,6 +219,7 @@ def _plain_text(tokens: Sequence[Token]) -> Iterable[str]:
         yield " "
 
 
+@lru_cache(maxsize=4096)
 def render_plain_excerpt(text: str, length: int) -> str:
     """The Markdown as plain text (no markup), whitespace collapsed, at most ``length``
     characters: cut at a word boundary and ended with an ellipsis when it is longer.

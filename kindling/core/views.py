@@ -10,7 +10,12 @@ from kindling.habits.models import Habit
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    habits = list(Habit.objects.order_by("?")[:3]) if not request.user.is_authenticated else []
+    """The landing page for visitors; a member's home stream once signed in."""
+    if request.user.is_authenticated:
+        from kindling.commons.views import stream
+
+        return stream(request)
+    habits = list(Habit.objects.order_by("?")[:3])
     return render(request, "core/home.html", {"featured_habits": habits})
 
 

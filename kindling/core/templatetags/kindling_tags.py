@@ -31,3 +31,12 @@ def excerpt_filter(value: object, length: int | str) -> str:
     The result is plain text, so autoescaping applies to it as usual.
     """
     return render_plain_excerpt("" if value is None else str(value), int(length))
+
+
+@register.filter(name="in_set")
+def in_set_filter(value: object, collection: object) -> bool:
+    """Whether ``value`` is in a set passed from the view: ``{% if pk|in_set:voted %}``."""
+    try:
+        return value in collection  # type: ignore[operator]
+    except TypeError:
+        return False

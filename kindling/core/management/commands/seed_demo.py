@@ -30,11 +30,16 @@ class Command(BaseCommand):
             ]
             admin_email = f"admin@{accounts_demo.DEMO_DOMAIN}"
         else:
+            from kindling.commons.demo import seed_commons
+
             created, emails = accounts_demo.seed_members()
             admin_email = accounts_demo.seed_admin()
+            members = list(User.objects.filter(email__in=emails).order_by("email"))
+            commons = seed_commons(members)
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Demo community ready: {len(emails)} members ({created} new) and an admin."
+                    f"Demo community ready: {len(emails)} members ({created} new), an admin, "
+                    f"{commons['resources']} new resources and {commons['needs']} new needs."
                 )
             )
         self.stdout.write(

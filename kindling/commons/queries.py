@@ -1,0 +1,247 @@
+"""Reads for the member space: fetching what a member may see, streams, lineage, votes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from kindling.commons.lineage import LineageDrawing, LineageNode, layout_lineage
+from kindling.commons.models import (
+    Collection,
+    Comment,
+    Lineage,
+    Need,
+    NeedStatus,
+    Resource,
+    Response,
+    Tag,
+    TagKind,
+    UsefulVote,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from kindling.accounts.models import User
+
+LINEAGE_DEPTH = 3
+LINEAGE_WIDTH = 8  # at most this many resources per column of the drawing
+
+
+def resource_list(viewer: User | AnonymousUser) -> QuerySet[Resource]:
+    """Resources for list pages, with what a card shows fetched up front."""
+    return (
+        Resource.objects.listed_for(viewer)
+        .select_related("author__profile", "circle")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.select_related("habit")))
+    )
+
+
+def need_list(viewer: User | AnonymousUser) -> QuerySet[Need]:
+    return (
+        Need.objects.listed_for(viewer)
+        .select_related("author__profile", "circle")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.select_related("habit")))
+    )
+
+
+def get_resource_for_viewer(viewer: User | AnonymousUser, resource_id: int) -> Resource:
+    """One resource the viewer may see, with its author, circle and tags; else 404."""
+    try:
+        return (
+            Resource.objects.visible_to(viewer)
+            .select_related("author__profile", "circle")
+            .prefetch_related(
+                Prefetch("tags", queryset=Tag.objects.select_related("habit")),
+                "links",
+                "attachments",
+                Prefetch("co_authors", queryset=_users_with_profiles()),
+            )
+            .get(pk=resource_id)
+        )
+    except Resource.DoesNotExist:
+        raise Http404("No such resource.") from None
+
+
+def get_need_for_viewer(viewer: User | AnonymousUser, need_id: int) -> Need:
+    try:
+        return (
+            Need.objects.visible_to(viewer)
+            .select_related("author__profile", "circle")
+            .prefetch_related(Prefetch("tags", queryset=Tag.objects.select_related("habit")))
+            .get(pk=need_id)
+        )
+    except Need.DoesNotExist:
+        raise Http404("No such need.") from None
+
+
+def _users_with_profiles() -> QuerySet[Any]:
+    from kindling.accounts.models import User
+
+    return User.objects.select_related("profile")
+
+
+def responses_for(need: Need, viewer: User | AnonymousUser) -> list[Response]:
+    """A need's responses the viewer may see: helpful first, then oldest first."""
+    return list(
+        Response.objects.visible_to(viewer)
+        .filter(need=need)
+        .select_related("author__profile", "resource")
+        .order_by("-helped", "created_at", "id")
+    )
+
+
+def comments_for(viewer: User | AnonymousUser, **parent: Any) -> list[Comment]:
+    """Comments on one resource or need; hidden ones only for their author and moderators."""
+    from kindling.commons.querysets import is_moderator
+
+    comments = Comment.objects.filter(**parent).select_related("author__profile")
+    if not is_moderator(viewer):
+        comments = comments.filter(Q(is_hidden=False) | Q(author_id=viewer.pk or 0))
+    return list(comments)
+
+
+def voted_ids(viewer: User | AnonymousUser, kind: str, ids: list[int]) -> set[int]:
+    """Which of these objects the viewer has already marked useful."""
+    if not viewer.is_authenticated or not ids:
+        return set()
+    return set(
+        UsefulVote.objects.filter(user_id=viewer.pk, kind=kind, object_id__in=ids).values_list(
+            "object_id", flat=True
+        )
+    )
+
+
+def lineage_for(
+    resource: Resource, viewer: User | AnonymousUser
+) -> tuple[list[Resource], list[Resource], LineageDrawing]:
+    """What a resource builds on, what was built on it, and the drawing of both directions."""
+    visible = Resource.objects.listed_for(viewer)
+    nodes = {resource.pk: LineageNode(resource.pk, resource.title, resource.get_absolute_url(), 0)}
+    edges: list[tuple[int, int]] = []
+    direct: dict[int, list[Resource]] = {-1: [], 1: []}
+    for direction in (-1, 1):
+        frontier = [resource.pk]
+        for level in range(1, LINEAGE_DEPTH + 1):
+            if not frontier:
+                break
+            if direction < 0:
+                links = Lineage.objects.filter(resource_id__in=frontier)
+                found = visible.filter(pk__in=links.values("builds_on_id"))
+            else:
+                links = Lineage.objects.filter(builds_on_id__in=frontier)
+                found = visible.filter(pk__in=links.values("resource_id"))
+            found_list = list(found.exclude(pk__in=list(nodes)).order_by("-useful_count", "id"))
+            found_list = found_list[:LINEAGE_WIDTH]
+            found_ids = [r.pk for r in found_list]
+            pair_filter = (
+                Q(resource_id__in=frontier, builds_on_id__in=found_ids)
+                if direction < 0
+                else Q(resource_id__in=found_ids, builds_on_id__in=frontier)
+            )
+            edges.extend(
+                Lineage.objects.filter(pair_filter).values_list("resource_id", "builds_on_id")
+            )
+            for item in found_list:
+                nodes[item.pk] = LineageNode(
+                    item.pk, item.title, item.get_absolute_url(), direction * level
+                )
+            if level == 1:
+                direct[direction] = found_list
+            frontier = found_ids
+    drawing = layout_lineage(list(nodes.values()), edges)
+    return direct[-1], direct[1], drawing
+
+
+def would_make_a_cycle(resource_id: int, builds_on_ids: list[int]) -> set[int]:
+    """Resources among ``builds_on_ids`` that already build (directly or not) on this one."""
+    descendants: set[int] = set()
+    frontier = {resource_id}
+    while frontier:
+        children = set(
+            Lineage.objects.filter(builds_on_id__in=frontier).values_list("resource_id", flat=True)
+        )
+        frontier = children - descendants
+        descendants |= children
+    return descendants & set(builds_on_ids)
+
+
+@dataclass
+class HomeStream:
+    following: list[Resource | Need]
+    most_useful: list[Resource]
+    needs_to_help: list[Need]
+    follows_anything: bool
+
+
+def home_stream(viewer: User) -> HomeStream:
+    """A member's home: new from what they follow, the most useful lately, needs they could help."""
+    from kindling.notifications.models import Follow
+
+    followed: dict[str, set[int]] = {"tag": set(), "user": set(), "circle": set()}
+    for kind, object_id in Follow.objects.filter(
+        user_id=viewer.pk, kind__in=list(followed)
+    ).values_list("kind", "object_id"):
+        followed[kind].add(object_id)
+    tag_ids, user_ids, circle_ids = followed["tag"], followed["user"], followed["circle"]
+    follows_anything = bool(tag_ids or user_ids or circle_ids)
+    of_interest = (
+        Q(tags__in=tag_ids) | Q(author_id__in=user_ids) | Q(circle_id__in=circle_ids)
+        if follows_anything
+        else Q()
+    )
+    resources = list(
+        resource_list(viewer).filter(of_interest).exclude(author_id=viewer.pk).distinct()[:8]
+    )
+    needs = list(need_list(viewer).filter(of_interest).exclude(author_id=viewer.pk).distinct()[:8])
+    mixed: list[Resource | Need] = [*resources, *needs]
+    following = sorted(mixed, key=lambda item: item.created_at, reverse=True)[:10]
+    since = timezone.now() - timedelta(days=30)
+    most_useful = list(
+        resource_list(viewer)
+        .filter(created_at__gte=since, useful_count__gt=0)
+        .order_by("-useful_count", "-created_at")[:5]
+    )
+    profile = getattr(viewer, "profile", None)
+    slugs = [*(profile.subjects if profile else []), *(profile.grade_bands if profile else [])]
+    interest = Q(tags__kind=TagKind.SUBJECT, tags__slug__in=slugs) | Q(
+        tags__kind=TagKind.GRADE_BAND, tags__slug__in=slugs
+    )
+    if tag_ids:
+        interest |= Q(tags__in=tag_ids)
+    needs_to_help = list(
+        need_list(viewer)
+        .filter(status=NeedStatus.OPEN)
+        .filter(interest)
+        .exclude(author_id=viewer.pk)
+        .distinct()
+        .order_by("helped_count", "-created_at")[:6]
+    )
+    return HomeStream(following, most_useful, needs_to_help, follows_anything)
+
+
+@dataclass
+class Contributions:
+    resources: list[Resource]
+    needs: list[Need]
+    responses: list[Response]
+    helpful_count: int
+    collections: list[Collection]
+
+
+def contributions_for(member: User, viewer: User | AnonymousUser) -> Contributions:
+    """What a member has shared, as the viewer may see it, for their profile page."""
+    resources = list(resource_list(viewer).filter(author_id=member.pk)[:10])
+    needs = list(need_list(viewer).filter(author_id=member.pk)[:10])
+    responses = Response.objects.visible_to(viewer).filter(author_id=member.pk, is_hidden=False)
+    recent = list(responses.select_related("need").order_by("-created_at")[:10])
+    helpful = responses.filter(helped=True).count()
+    collections = Collection.objects.filter(owner_id=member.pk)
+    if viewer.pk != member.pk:
+        collections = collections.filter(is_public=True)
+    return Contributions(resources, needs, recent, helpful, list(collections[:20]))
