@@ -1,0 +1,67 @@
+"""Template helpers for the flag and block forms other apps' pages include."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from kindling.moderation import content
+from kindling.moderation.models import FlagReason
+from kindling.moderation.queries import has_blocked
+from kindling.moderation.trust import PostingLimits, posting_limits
+
+register = template.Library()
+
+
+@register.simple_tag
+def flag_reasons() -> list[tuple[str, Any]]:
+    """The reasons a member can give for a flag: ``{% flag_reasons as reasons %}``."""
+    return list(FlagReason.choices)
+
+
+@register.simple_tag(takes_context=True)
+def viewer_has_blocked(context: template.Context, member_id: int | None) -> bool:
+    """Whether the signed-in viewer has blocked this member (one query)."""
+    request = context.get("request")
+    viewer_id = getattr(getattr(request, "user", None), "pk", None)
+    return has_blocked(viewer_id, member_id)
+
+
+@register.filter
+def content_title(obj: Any) -> str:
+    """A post's title, or what it answers or comments on."""
+    return content.title_of(obj)
+
+
+@register.filter
+def content_body(obj: Any) -> str:
+    """A post's Markdown text (render it with ``|markdown`` or ``|excerpt``)."""
+    return content.body_of(obj)
+
+
+@register.filter
+def content_url(obj: Any) -> str:
+    """Where members read the post ("" when it has no page)."""
+    return content.public_url_of(obj)
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    """A kind of post named for people."""
+    return content.kind_label(kind)
+
+
+@register.simple_tag(takes_context=True)
+def viewer_posting_limits(context: template.Context) -> PostingLimits | None:
+    """The signed-in viewer's posting limits (two queries), or None for a visitor."""
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return posting_limits(user)
+
+
+@register.filter
+def is_content_kind(kind: str) -> bool:
+    """Whether an audit entry's target is a post (so it has a review page)."""
+    return kind in content.BODY_FIELDS
