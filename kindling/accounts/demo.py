@@ -6,6 +6,7 @@ import random
 import unicodedata
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -295,6 +296,8 @@ def demo_email(name: str, index: int) -> str:
 def seed_members() -> tuple[int, list[str]]:
     """Create or update the demo members; returns (how many are new, some e-mail addresses)."""
     rng = random.Random(2026)  # noqa: S311 - repeatable demo data, not security
+    # Hashing is deliberately slow; the demo accounts share one password, so hash it once.
+    password_hash = make_password(DEMO_PASSWORD)
     created_count = 0
     emails: list[str] = []
     subject_labels = dict(Subject.choices)
@@ -304,7 +307,7 @@ def seed_members() -> tuple[int, list[str]]:
         emails.append(email)
         user, created = User.objects.get_or_create(email=email)
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = password_hash
             user.code_of_conduct_version = CODE_OF_CONDUCT_VERSION
             user.code_of_conduct_accepted_at = now
             user.save()
