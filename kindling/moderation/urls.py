@@ -5,6 +5,9 @@ from kindling.moderation import views
 app_name = "moderation"
 urlpatterns = [
     path("flag/", views.flag, name="flag"),
+    path("blocked/", views.blocked, name="blocked"),
+    path("blocked/<int:user_id>/block", views.block, name="block"),
+    path("blocked/<int:user_id>/unblock", views.unblock, name="unblock"),
     path("", views.queue, name="queue"),
     path("hidden/", views.hidden, name="hidden"),
     path("audit/", views.audit_log, name="audit"),

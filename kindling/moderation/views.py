@@ -1,4 +1,4 @@
-"""Flagging, the moderation queue and review, suspensions and the audit log."""
+"""Flagging, the moderation queue and review, suspensions, the audit log and blocks."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kindling.accounts.queries import profiles_visible_to
 from kindling.commons.kinds import ContentObject, get_visible_content
 from kindling.commons.querysets import is_moderator
 from kindling.moderation import actions, queries
@@ -39,6 +40,7 @@ from kindling.moderation.forms import (
 
 QUEUE_PER_PAGE = 20
 AUDIT_PER_PAGE = 50
+BLOCKS_PER_PAGE = 50
 
 ViewFunction = Callable[..., HttpResponse]
 
@@ -326,3 +328,56 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "moderation/audit_log.html",
         {"form": form, "page": page, "action": action, "tab": "audit"},
     )
+
+
+# --- Blocks (any member) -----------------------------------------------------------------------
+
+
+def _get_blockable(request: HttpRequest, user_id: int) -> Any:
+    if user_id > MAX_ID:
+        raise Http404("No such member.")
+    profile = profiles_visible_to(request.user).filter(user_id=user_id).first()
+    if profile is None:
+        raise Http404("No such member.")
+    return profile
+
+
+@login_required
+@require_POST
+def block(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Block a member from their profile page."""
+    profile = _get_blockable(request, user_id)
+    try:
+        actions.block_member(request.user, profile.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("You have blocked %(name)s. You will not hear from them.")
+            % {"name": profile.display_name},
+        )
+    return HttpResponseRedirect(_safe_next(request, profile.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def unblock(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Remove a block, from the member's profile or the blocked list."""
+    if user_id > MAX_ID:
+        raise Http404("No such member.")
+    blocked = get_user_model().objects.select_related("profile").filter(pk=user_id).first()
+    if blocked is None:
+        raise Http404("No such member.")
+    actions.unblock_member(request.user, blocked)  # type: ignore[arg-type]
+    messages.success(request, _("You have unblocked %(name)s.") % {"name": blocked.get_full_name()})
+    return HttpResponseRedirect(_safe_next(request, reverse("moderation:blocked")))
+
+
+@login_required
+def blocked(request: HttpRequest) -> HttpResponse:
+    """The members you have blocked, each with a button to unblock."""
+    page = Paginator(queries.blocks_made_by(request.user.pk or 0), BLOCKS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "moderation/blocked.html", {"page": page})
