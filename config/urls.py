@@ -12,7 +12,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("habits/", include("kindling.habits.urls")),
     path("moderation/", include("kindling.moderation.urls")),
-    path("moderation/", include("kindling.moderation.urls")),
     path("circles/", include("kindling.commons.circle_urls")),
     path("", include("kindling.accounts.urls")),
     path("", include("kindling.commons.urls")),
