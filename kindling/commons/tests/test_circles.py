@@ -474,10 +474,48 @@ def test_a_circle_page_takes_the_same_queries_however_much_is_inside(
         alice_client.get(circle.get_absolute_url())
 
 
-def test_signed_out_visitors_are_sent_to_sign_in(client):
-    response = client.get(reverse("circles:list"))
+@pytest.mark.parametrize(
+    ("name", "args", "method"),
+    [
+        ("list", [], "get"),
+        ("create", [], "get"),
+        ("create", [], "post"),
+        ("invitations", [], "get"),
+        ("respond_to_invitation", ["INVITATION", "accept"], "post"),
+        ("detail", ["SLUG"], "get"),
+        ("edit", ["SLUG"], "post"),
+        ("members", ["SLUG"], "get"),
+        ("join", ["SLUG"], "post"),
+        ("leave", ["SLUG"], "post"),
+        ("request_to_join", ["SLUG"], "post"),
+        ("invite", ["SLUG"], "post"),
+        ("decide_request", ["SLUG", "REQUEST", "accept"], "post"),
+        ("make_owner", ["SLUG", "USER"], "post"),
+        ("remove_member", ["SLUG", "USER"], "post"),
+    ],
+)
+def test_signed_out_visitors_are_sent_to_sign_in_and_change_nothing(
+    client, alice, bob, name, args, method
+):
+    circle = start_circle(alice, visibility="invite")
+    invitation = circle_actions.invite_to_circle(circle, invited_by=alice, invitee=bob)
+    join_request = circle_actions.request_to_join(
+        circle, user=UserFactory(), message="Please let me in"
+    )
+    values = {
+        "SLUG": circle.slug,
+        "INVITATION": invitation.pk,
+        "REQUEST": join_request.pk,
+        "USER": bob.pk,
+    }
+    url = reverse(f"circles:{name}", args=[values.get(arg, arg) for arg in args])
+    response = getattr(client, method)(url, {"name": "Taken over", "who": bob.email})
     assert response.status_code == 302
-    assert reverse("account_login") in response["Location"]
+    assert response["Location"].startswith(reverse("account_login"))
+    assert count_of(circle) == 1
+    assert Circle.objects.count() == 1
+    assert CircleInvitation.objects.get().status == RequestStatus.PENDING
+    assert CircleJoinRequest.objects.get().status == RequestStatus.PENDING
 
 
 def test_the_main_navigation_links_to_circles_for_members(alice_client):
