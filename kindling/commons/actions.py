@@ -103,7 +103,8 @@ def _save_attachment(
 def _notify(name: str, *args: Any) -> None:
     from kindling.notifications import actions as notifications
 
-    transaction.on_commit(lambda: getattr(notifications, name)(*args))
+    # robust: the post is saved by then; a failing notifier is logged, never a 500 afterwards.
+    transaction.on_commit(lambda: getattr(notifications, name)(*args), robust=True)
 
 
 @transaction.atomic

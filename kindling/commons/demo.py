@@ -6,7 +6,7 @@ import random
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from kindling.accounts.models import User
@@ -284,17 +284,18 @@ def seed_commons(members: list[User]) -> dict[str, int]:
     for index, (title, body, codes, parent) in enumerate(RESOURCES):
         author = members[(index * 3) % len(members)]
         created = now - timedelta(days=60 - index * 3, hours=rng.randint(0, 12))
-        circle = circles[2] if index == 4 else (circles[0] if index == 6 else None)
+        home: Circle | None = circles[2] if index == 4 else (circles[0] if index == 6 else None)
         if (
-            circle is not None
-            and not CircleMembership.objects.filter(circle=circle, user=author).exists()
+            home is not None
+            and not CircleMembership.objects.filter(circle=home, user=author).exists()
         ):
-            CircleMembership.objects.create(circle=circle, user=author)
+            CircleMembership.objects.create(circle=home, user=author)
+            Circle.objects.filter(pk=home.pk).update(member_count=F("member_count") + 1)
         resource = Resource.objects.create(
             author=author,
             title=title,
             body=body,
-            circle=circle,
+            circle=home,
             created_at=created,
             updated_at=created,
         )

@@ -28,6 +28,7 @@ from kindling.commons.models import (
     Tag,
     TagKind,
 )
+from kindling.core.submissions import SubmissionTokenField
 
 MAX_FREE_TAGS = 8
 MAX_LINKS = 10
@@ -168,6 +169,7 @@ class ResourceForm(TaggedForm):
     )
     note = forms.CharField(label=_("What changed?"), max_length=200, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    submission = SubmissionTokenField()
 
     field_order = [
         "title",
@@ -317,6 +319,8 @@ class NeedForm(TaggedForm):
         help_text=_("Who it is for, by when, what you have tried. Markdown works."),
     )
 
+    submission = SubmissionTokenField()
+
     field_order = ["title", "details", "subjects", "grade_bands", "habits", "free_tags", "circle"]
 
     def __init__(self, *args: Any, user: Any, instance: Need | None = None, **kwargs: Any):
@@ -344,6 +348,7 @@ class ResponseForm(forms.Form):
         max_length=300,
         help_text=_("Optional: the link or number of a resource in Kindling."),
     )
+    submission = SubmissionTokenField()
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -374,6 +379,7 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Please write a comment.")},
     )
+    submission = SubmissionTokenField()
 
     def clean_body(self) -> str:
         return clean_required_text(self.cleaned_data["body"], gettext("Please write a comment."))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,6 +36,10 @@ from kindling.commons.models import (
     TagKind,
 )
 from kindling.commons.querysets import is_moderator
+from kindling.core.submissions import submit_once
+
+if TYPE_CHECKING:
+    from kindling.accounts.models import User
 
 PER_PAGE = 20
 
@@ -106,16 +110,23 @@ def resource_create(request: HttpRequest) -> HttpResponse:
         form = ResourceForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             try:
-                resource = actions.create_resource(
-                    request.user,  # type: ignore[arg-type]
-                    circle=form.cleaned_data.get("circle"),
-                    **_resource_form_values(form),
+                url, is_new = submit_once(
+                    request.user,
+                    form.cleaned_data.get("submission"),
+                    lambda: actions.create_resource(
+                        request.user,  # type: ignore[arg-type]
+                        circle=form.cleaned_data.get("circle"),
+                        **_resource_form_values(form),
+                    ),
                 )
             except (PermissionDenied, ValidationError) as error:
                 _refusal(request, error)
             else:
-                messages.success(request, _("Your resource is published."))
-                return redirect(resource)
+                if is_new:
+                    messages.success(request, _("Your resource is published."))
+                else:
+                    messages.info(request, _("That was already published; here it is."))
+                return redirect(url)
     else:
         initial: dict[str, Any] = {}
         builds_on = request.GET.get("builds_on", "")
@@ -316,18 +327,25 @@ def need_create(request: HttpRequest) -> HttpResponse:
         form = NeedForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                need = actions.create_need(
-                    request.user,  # type: ignore[arg-type]
-                    circle=form.cleaned_data.get("circle"),
-                    **_need_form_values(form),
+                url, is_new = submit_once(
+                    request.user,
+                    form.cleaned_data.get("submission"),
+                    lambda: actions.create_need(
+                        request.user,  # type: ignore[arg-type]
+                        circle=form.cleaned_data.get("circle"),
+                        **_need_form_values(form),
+                    ),
                 )
             except (PermissionDenied, ValidationError) as error:
                 _refusal(request, error)
             else:
-                messages.success(
-                    request, _("Your need is posted. Members who can help will see it.")
-                )
-                return redirect(need)
+                if is_new:
+                    messages.success(
+                        request, _("Your need is posted. Members who can help will see it.")
+                    )
+                else:
+                    messages.info(request, _("That was already posted; here it is."))
+                return redirect(url)
     else:
         form = NeedForm(user=request.user)
     return render(request, "commons/need_form.html", {"form": form, "need": None})
@@ -390,17 +408,24 @@ def need_respond(request: HttpRequest, need_id: int) -> HttpResponse:
     form = ResponseForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            response = actions.respond_to_need(
-                need,
-                author=request.user,  # type: ignore[arg-type]
-                body=form.cleaned_data["body"],
-                resource=form.cleaned_data["resource"],
+            url, is_new = submit_once(
+                request.user,
+                form.cleaned_data.get("submission"),
+                lambda: actions.respond_to_need(
+                    need,
+                    author=request.user,  # type: ignore[arg-type]
+                    body=form.cleaned_data["body"],
+                    resource=form.cleaned_data["resource"],
+                ),
             )
         except (PermissionDenied, ValidationError) as error:
             _refusal(request, error)
         else:
-            messages.success(request, _("Your response is posted."))
-            return redirect(response)
+            if is_new:
+                messages.success(request, _("Your response is posted."))
+            else:
+                messages.info(request, _("That was already posted; here it is."))
+            return redirect(url)
     # Show the need again with the typed response and its errors.
     responses = queries.responses_for(need, request.user)
     return render(
@@ -461,11 +486,17 @@ def comment_add(request: HttpRequest, kind: str, object_id: int) -> HttpResponse
         messages.error(request, str(form.errors["body"][0]))
         return redirect(parent)
     try:
-        comment = actions.add_comment(parent, author=request.user, body=form.cleaned_data["body"])  # type: ignore[arg-type]
+        url, _is_new = submit_once(
+            request.user,
+            form.cleaned_data.get("submission"),
+            lambda: actions.add_comment(
+                parent, author=cast("User", request.user), body=form.cleaned_data["body"]
+            ),
+        )
     except (PermissionDenied, ValidationError) as error:
         _refusal(request, error)
         return redirect(parent)
-    return redirect(comment)
+    return redirect(url)
 
 
 @login_required

@@ -25,3 +25,21 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_kind}:{self.target_id}"
+
+
+class FormSubmission(models.Model):
+    """A posting form's one-time token, so a double submit cannot post the same thing twice."""
+
+    token = models.UUIDField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    result_url = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        # Per member: another member's token (copied or guessed) is just a new token for them.
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="form_submission_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.token)

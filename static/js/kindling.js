@@ -65,4 +65,24 @@
   }
 
   document.querySelectorAll("[data-recorder]").forEach(setUpRecorder);
+
+  // A second click on a posting form's button while the first submit is on its way does
+  // nothing (the server also refuses duplicates; this just saves a round trip).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.method !== "post" || form.hasAttribute("hx-post")) return;
+    if (form.getAttribute("data-submitting") === "true") {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-submitting", "true");
+    form.setAttribute("aria-busy", "true");
+  });
+  // Pages restored from the back/forward cache must be submittable again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+      form.removeAttribute("data-submitting");
+      form.removeAttribute("aria-busy");
+    });
+  });
 })();

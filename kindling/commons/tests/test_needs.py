@@ -113,6 +113,7 @@ def test_need_filters(bob_client, alice):
     open_need = NeedFactory(author=alice, title="Still open and unanswered")
     helped = NeedFactory(author=alice, title="Already helped", helped_count=1, response_count=1)
     closed = NeedFactory(author=alice, title="All done", status="closed")
+
     def page(show):
         return bob_client.get(reverse("commons:need_list"), {"show": show}).content.decode()
 
