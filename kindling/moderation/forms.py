@@ -51,6 +51,12 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args: Any, reason_label: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if reason_label:
+            # Several decisions share a page; each reason field says which decision it is for.
+            self.fields["reason"].label = reason_label
+
 
 class EditContentForm(ReasonForm):
     """A moderator's change to a post's text."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -23,7 +24,6 @@ from kindling.commons.kinds import ContentObject, get_visible_content
 from kindling.commons.querysets import is_moderator
 from kindling.moderation import actions, queries
 from kindling.moderation.content import (
-    BODY_FIELDS,
     LOCKABLE_KINDS,
     TITLED_KINDS,
     body_of,
@@ -97,13 +97,31 @@ def flag(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:
-            messages.success(request, _("Thank you. The moderators will look at what you flagged."))
+            if _now_hidden(target):
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. Enough members flagged it, so it is hidden until a "
+                        "moderator reviews it."
+                    ),
+                )
+                if urlsplit(back).path == urlsplit(public_url_of(target)).path:
+                    back = reverse("home")  # its own page is gone for the reporter now
+            else:
+                messages.success(
+                    request, _("Thank you. The moderators will look at what you flagged.")
+                )
         return HttpResponseRedirect(back)
     return render(
         request,
         "moderation/flag.html",
         {"form": form, "target": target, "next": back},
     )
+
+
+def _now_hidden(target: ContentObject) -> bool:
+    model: Any = type(target)
+    return bool(model.objects.filter(pk=target.pk, is_hidden=True).exists())
 
 
 # --- The queue and review (moderators) ---------------------------------------------------------
@@ -148,10 +166,10 @@ def _review_context(target: ContentObject, **forms: Any) -> dict[str, Any]:
         "flags": list(queries.open_flags_on(target.KIND, target.pk)),
         "history": list(queries.audit_history(target.KIND, target.pk)[:20]),
         "decision_forms": [
-            (name, forms.get(name) or ReasonForm(prefix=name), DECISION_LABELS[name])
+            (name, forms.get(name) or _decision_form(name), DECISION_LABELS[name])
             for name in decisions
         ],
-        "tab": "flagged",
+        "tab": "",
     }
 
 
@@ -186,7 +204,7 @@ def decide(request: HttpRequest, kind: str, object_id: int, decision: str) -> Ht
     target = _get_target(kind, object_id)
     if action is None:
         raise Http404("Unknown decision.")
-    form = ReasonForm(request.POST, prefix=decision)
+    form = _decision_form(decision, request.POST)
     if form.is_valid():
         try:
             action(target, moderator=request.user, reason=form.cleaned_data["reason"])
@@ -196,6 +214,19 @@ def decide(request: HttpRequest, kind: str, object_id: int, decision: str) -> Ht
             messages.success(request, DECISION_DONE[decision])
         return redirect("moderation:review", kind=target.KIND, object_id=target.pk)
     return render(request, "moderation/review.html", _review_context(target, **{decision: form}))
+
+
+DECISION_REASON_LABELS = {
+    "hide": _("Why hide it?"),
+    "restore": _("Why restore it?"),
+    "dismiss": _("Why dismiss the flags?"),
+    "lock": _("Why lock it?"),
+    "unlock": _("Why unlock it?"),
+}
+
+
+def _decision_form(decision: str, data: Any = None) -> ReasonForm:
+    return ReasonForm(data, prefix=decision, reason_label=DECISION_REASON_LABELS[decision])
 
 
 DECISION_DONE = {
@@ -236,7 +267,7 @@ def edit(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
     return render(
         request,
         "moderation/edit.html",
-        {"form": form, "target": target, "body_field": BODY_FIELDS[target.KIND], "tab": "flagged"},
+        {"form": form, "target": target, "tab": ""},
     )
 
 
@@ -261,8 +292,8 @@ def _member_context(member: Any, **forms: Any) -> dict[str, Any]:
         "history": list(queries.audit_history("user", member.pk)[:20]),
         "can_suspend": not (is_moderator(member) or member.is_staff),
         "suspend_form": forms.get("suspend") or SuspendForm(prefix="suspend"),
-        "lift_form": forms.get("lift") or ReasonForm(prefix="lift"),
-        "tab": "flagged",
+        "lift_form": forms.get("lift") or ReasonForm(prefix="lift", reason_label=_("Why lift it?")),
+        "tab": "",
     }
 
 
@@ -299,7 +330,7 @@ def suspend(request: HttpRequest, user_id: int) -> HttpResponse:
 def lift(request: HttpRequest, user_id: int) -> HttpResponse:
     """Lift a member's suspension, with a reason."""
     target = _get_member(user_id)
-    form = ReasonForm(request.POST, prefix="lift")
+    form = ReasonForm(request.POST, prefix="lift", reason_label=_("Why lift it?"))
     if form.is_valid():
         try:
             actions.lift_suspension(

@@ -162,6 +162,26 @@ def test_flag_form_sends_the_flag_and_returns_to_the_post(bob_client, bob, resou
     assert any("moderators will look" in m for m in messages)
 
 
+def test_reporter_whose_flag_hides_a_post_is_sent_home_not_to_a_missing_page(
+    client, resource, bob, carol, dan
+):
+    flag_content(bob, "resource", resource.pk, reason="spam")
+    flag_content(carol, "resource", resource.pk, reason="spam")
+    client.force_login(dan)
+    response = client.post(
+        reverse("moderation:flag"),
+        {
+            "kind": "resource",
+            "object_id": resource.pk,
+            "reason": "spam",
+            "next": resource.get_absolute_url(),
+        },
+    )
+    assert response["Location"] == reverse("home")
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("hidden until a moderator reviews it" in m for m in messages)
+
+
 def test_flag_view_ignores_a_next_address_on_another_site(bob_client, resource):
     response = bob_client.post(
         reverse("moderation:flag"),
