@@ -14,7 +14,8 @@ class ProfileInline(admin.StackedInline):
 class UserAdmin(DjangoUserAdmin):
     inlines = [ProfileInline]
     ordering = ["email"]
-    list_display = ["email", "is_active", "is_staff", "date_joined", "last_login"]
+    list_display = ["email", "is_active", "is_moderator", "is_staff", "date_joined", "last_login"]
+    list_filter = ["is_active", "is_moderator", "is_staff", "is_superuser"]
     search_fields = ["email", "profile__display_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
@@ -22,7 +23,10 @@ class UserAdmin(DjangoUserAdmin):
             _("Code of conduct"),
             {"fields": ("code_of_conduct_version", "code_of_conduct_accepted_at")},
         ),
-        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_moderator", "is_staff", "is_superuser", "groups")},
+        ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

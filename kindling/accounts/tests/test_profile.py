@@ -216,3 +216,15 @@ def test_profile_page_in_spanish_names_languages_in_spanish(bob_client, alice):
         alice.profile.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es"
     ).content.decode()
     assert "Inglés" in page or "inglés" in page
+
+
+def test_an_admin_can_make_a_member_a_moderator(admin_client, alice):
+    url = reverse("admin:accounts_user_change", args=[alice.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert 'name="is_moderator"' in page.content.decode()
+
+
+def test_a_member_cannot_open_the_admin(alice_client):
+    response = alice_client.get(reverse("admin:accounts_user_changelist"))
+    assert response.status_code == 302
