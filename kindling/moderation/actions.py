@@ -57,9 +57,14 @@ def _resolve_flags(target: ContentObject, *, moderator: User | None, outcome: st
 
 
 def _set_hidden(target: ContentObject, *, hidden: bool, reason: str) -> None:
+    from kindling.notifications.actions import withdraw_notifications
+
     target.is_hidden = hidden
     target.hidden_reason = reason[:HIDDEN_REASON_MAX] if hidden else ""
     target.save(update_fields=["is_hidden", "hidden_reason"])
+    if hidden:
+        # Notifications would otherwise keep showing a hidden post's summary in inboxes.
+        withdraw_notifications(target)
 
 
 # --- Flags -------------------------------------------------------------------------------------

@@ -213,3 +213,24 @@ def test_member_cannot_block_themselves(alice):
     with pytest.raises(ValidationError, match="cannot block yourself"):
         actions.block_member(alice, alice)
     assert not Block.objects.exists()
+
+
+def test_hiding_a_post_withdraws_the_notifications_about_it(db):
+    from kindling.accounts.tests.factories import UserFactory
+    from kindling.commons.tests.factories import NeedFactory
+    from kindling.moderation import actions as moderation
+    from kindling.notifications.models import Notification
+
+    moderator = UserFactory(is_moderator=True)
+    need = NeedFactory()
+    reader = UserFactory()
+    Notification.objects.create(
+        recipient=reader,
+        verb="new_need",
+        target_kind="need",
+        target_id=need.pk,
+        target_url=need.get_absolute_url(),
+        summary=need.title,
+    )
+    moderation.hide_content(need, moderator=moderator, reason="Spam")
+    assert not Notification.objects.filter(target_kind="need", target_id=need.pk).exists()
