@@ -41,15 +41,17 @@ PHONE: ViewportSize = {"width": 360, "height": 740}
 def fresh_site(transactional_db: None) -> None:
     """Start each journey from a site as the migrations left it, whatever ran before.
 
-    Transactional tests flush the database, so the sixteen habits a migration loads are put
-    back; the cache is emptied so other tests' rate limits and e-mail cool-downs (allauth sends
+    Transactional tests flush the database, so the data migrations load (the sixteen habits and
+    the fixed subject, grade-band and habit tags) are put back; the cache is emptied so other tests' rate limits and e-mail cool-downs (allauth sends
     one confirmation per address per few minutes) do not leak in.
     """
     from django.apps import apps
     from django.core.cache import cache
 
-    migration = import_module("kindling.habits.migrations.0002_load_the_sixteen_habits")
-    migration.load_habits(apps, None)
+    habits = import_module("kindling.habits.migrations.0002_load_the_sixteen_habits")
+    habits.load_habits(apps, None)
+    tags = import_module("kindling.commons.migrations.0002_load_fixed_tags")
+    tags.load_tags(apps, None)
     cache.clear()
 
 
