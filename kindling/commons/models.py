@@ -199,6 +199,8 @@ class Content(models.Model):
     is_locked = models.BooleanField(default=False)
     useful_count = models.PositiveIntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
+    # Where imported content came from and under which licence, shown with it (e.g. CC BY-SA).
+    attribution = models.CharField(max_length=300, blank=True)
 
     objects: ClassVar[ContentQuerySet] = ContentQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -374,6 +376,7 @@ class Response(models.Model):
     useful_count = models.PositiveIntegerField(default=0)
     is_hidden = models.BooleanField(default=False)
     hidden_reason = models.CharField(max_length=300, blank=True)
+    attribution = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -405,6 +408,7 @@ class Comment(models.Model):
     body = models.TextField(_("comment"), max_length=5000)
     is_hidden = models.BooleanField(default=False)
     hidden_reason = models.CharField(max_length=300, blank=True)
+    attribution = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
