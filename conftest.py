@@ -6,11 +6,23 @@ an anonymous visitor can see neither.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from kindling.accounts.models import User
 from kindling.accounts.tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # A request in Spanish leaves Spanish active in this thread (LocaleMiddleware activates it and
+    # nothing resets it), so each test starts and ends in the default language.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kindling.accounts.queries import profiles_visible_to
@@ -181,11 +182,11 @@ DECISIONS: dict[str, Callable[..., Any]] = {
     "unlock": actions.unlock_content,
 }
 DECISION_LABELS = {
-    "hide": _("Hide"),
-    "restore": _("Restore"),
-    "dismiss": _("Dismiss the flags"),
-    "lock": _("Lock"),
-    "unlock": _("Unlock"),
+    "hide": gettext_lazy("Hide"),
+    "restore": gettext_lazy("Restore"),
+    "dismiss": gettext_lazy("Dismiss the flags"),
+    "lock": gettext_lazy("Lock"),
+    "unlock": gettext_lazy("Unlock"),
 }
 
 
@@ -217,24 +218,24 @@ def decide(request: HttpRequest, kind: str, object_id: int, decision: str) -> Ht
 
 
 DECISION_REASON_LABELS = {
-    "hide": _("Why hide it?"),
-    "restore": _("Why restore it?"),
-    "dismiss": _("Why dismiss the flags?"),
-    "lock": _("Why lock it?"),
-    "unlock": _("Why unlock it?"),
+    "hide": gettext_lazy("Why hide it?"),
+    "restore": gettext_lazy("Why restore it?"),
+    "dismiss": gettext_lazy("Why dismiss the flags?"),
+    "lock": gettext_lazy("Why lock it?"),
+    "unlock": gettext_lazy("Why unlock it?"),
 }
 
 
 def _decision_form(decision: str, data: Any = None) -> ReasonForm:
-    return ReasonForm(data, prefix=decision, reason_label=DECISION_REASON_LABELS[decision])
+    return ReasonForm(data, prefix=decision, reason_label=str(DECISION_REASON_LABELS[decision]))
 
 
 DECISION_DONE = {
-    "hide": _("The post is hidden and its flags are resolved."),
-    "restore": _("The post is visible again and its flags are resolved."),
-    "dismiss": _("The flags are dismissed; the post stays as it is."),
-    "lock": _("The post is locked."),
-    "unlock": _("The post is unlocked."),
+    "hide": gettext_lazy("The post is hidden and its flags are resolved."),
+    "restore": gettext_lazy("The post is visible again and its flags are resolved."),
+    "dismiss": gettext_lazy("The flags are dismissed; the post stays as it is."),
+    "lock": gettext_lazy("The post is locked."),
+    "unlock": gettext_lazy("The post is unlocked."),
 }
 
 
