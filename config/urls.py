@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("kindling.accounts.urls")),
     path("", include("kindling.commons.urls")),
     path("notifications/", include("kindling.notifications.urls")),
+    path("search/", include("kindling.search.urls")),
     path("admin/", admin.site.urls),
 ]
 

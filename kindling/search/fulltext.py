@@ -1,0 +1,217 @@
+# ruff: noqa: S608 - SQL is assembled from constants and Django-compiled subqueries; every
+# value, including the already tokenized search terms, goes in as a query parameter.
+"""The two full-text backends behind one interface: SQLite FTS5 and PostgreSQL text search.
+
+Every function takes a list of already-tokenized terms (see ``kindling.search.text``) and the
+SQL of a subquery of visible document ids; nothing typed by a member is interpolated into SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from django.db import connection
+
+from kindling.search.text import MARK_END, MARK_START, fts5_all, fts5_any
+
+Mode = Literal["all", "any"]
+PG_CONFIG = "english"
+SNIPPET_WORDS = 28
+# Column weights: title, body, tags, answers (SQLite bm25; PostgreSQL weights A, C, B, D).
+SQLITE_WEIGHTS = (6.0, 1.0, 4.0, 0.6)
+PG_WEIGHTS = "{0.06, 0.2, 0.5, 1.0}"  # D, C, B, A
+PG_HEADLINE = (
+    f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords={SNIPPET_WORDS}, MinWords=12, '
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+PG_TITLE_HEADLINE = f'StartSel="{MARK_START}", StopSel="{MARK_END}", HighlightAll=true'
+TABLE = "search_searchdocument"
+
+
+def is_sqlite() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def _ids_param(ids: Sequence[int]) -> tuple[str, list[Any]]:
+    return ", ".join(["%s"] * len(ids)), list(ids)
+
+
+def write_documents(ids: Sequence[int]) -> None:
+    """Copy the documents' text into the full-text index (after their rows were saved)."""
+    if not ids:
+        return
+    marks, params = _ids_param(ids)
+    with connection.cursor() as cursor:
+        if is_sqlite():
+            cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({marks})", params)
+            cursor.execute(
+                "INSERT INTO search_fts(rowid, title, body, tags, answers) "
+                f"SELECT id, title, body, tags, answers FROM {TABLE} WHERE id IN ({marks})",
+                params,
+            )
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {TABLE} SET search_vector = "
+                f"setweight(to_tsvector('{PG_CONFIG}', title), 'A') || "
+                f"setweight(to_tsvector('{PG_CONFIG}', tags), 'B') || "
+                f"setweight(to_tsvector('{PG_CONFIG}', left(body, 200000)), 'C') || "
+                f"setweight(to_tsvector('{PG_CONFIG}', left(answers, 200000)), 'D') "
+                f"WHERE id IN ({marks})",
+                params,
+            )
+
+
+def delete_documents(ids: Sequence[int]) -> None:
+    """Remove documents from the full-text index (PostgreSQL's goes with the row)."""
+    if ids and is_sqlite():
+        marks, params = _ids_param(ids)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({marks})", params)
+
+
+def clear() -> None:
+    """Empty the full-text index."""
+    if is_sqlite():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts")
+
+
+def _match(terms: list[str], mode: Mode) -> tuple[str, list[Any], str]:
+    """(FROM/WHERE fragment, its parameters, score expression; higher is better)."""
+    if is_sqlite():
+        query = fts5_all(terms) if mode == "all" else fts5_any(terms)
+        weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+        return (
+            f"search_fts JOIN {TABLE} d ON d.id = search_fts.rowid WHERE search_fts MATCH %s",
+            [query],
+            f"-bm25(search_fts, {weights})",
+        )
+    if mode == "all":
+        tsquery = f"plainto_tsquery('{PG_CONFIG}', %s)"
+        text = " ".join(terms)
+        rank = f"ts_rank_cd('{PG_WEIGHTS}', d.search_vector, q, 1)"
+    else:
+        # Terms are plain words (letters and digits only), so "a or b" can only mean OR.
+        tsquery = f"websearch_to_tsquery('{PG_CONFIG}', %s)"
+        text = " or ".join(t for t in terms if t != "or")
+        rank = f"ts_rank('{PG_WEIGHTS}', d.search_vector, q, 1)"
+    return f"{TABLE} d, {tsquery} q WHERE d.search_vector @@ q", [text], rank
+
+
+def ranked(
+    terms: list[str],
+    mode: Mode,
+    visible_sql: str,
+    visible_params: Sequence[Any],
+    *,
+    limit: int,
+    offset: int = 0,
+    snippets: bool = True,
+) -> list[dict[str, Any]]:
+    """The best-ranked visible documents matching the terms, with highlighted title and snippet."""
+    where, params, score = _match(terms, mode)
+    columns = "d.id, d.kind, d.object_id, d.url, d.tags, d.created_at, d.title"
+    order = "ORDER BY score DESC, d.id LIMIT %s OFFSET %s"
+    if is_sqlite() or not snippets:
+        if snippets:
+            columns += (
+                f", highlight(search_fts, 0, '{MARK_START}', '{MARK_END}')"
+                f", snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', {SNIPPET_WORDS})"
+            )
+        sql = f"SELECT {columns}, {score} AS score FROM {where} AND d.id IN ({visible_sql}) {order}"
+        all_params = [*params, *visible_params, limit, offset]
+    else:
+        # Headlines are costly: compute them only for the rows of this page.
+        sql = (
+            "SELECT top.id, top.kind, top.object_id, top.url, top.tags, top.created_at, top.title, "
+            f"ts_headline('{PG_CONFIG}', top.title, top.q, %s), "
+            f"ts_headline('{PG_CONFIG}', left(doc.body, 20000), top.q, %s), top.score "
+            f"FROM (SELECT {columns}, q, {score} AS score FROM {where} "
+            f"AND d.id IN ({visible_sql}) {order}) top "
+            f"JOIN {TABLE} doc ON doc.id = top.id ORDER BY top.score DESC, top.id"
+        )
+        all_params = [PG_TITLE_HEADLINE, PG_HEADLINE, *params, *visible_params, limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, all_params)
+        rows = cursor.fetchall()
+    results = []
+    for row in rows:
+        item = {
+            "id": row[0],
+            "kind": row[1],
+            "object_id": row[2],
+            "url": row[3],
+            "tags": row[4],
+            "created_at": row[5],
+            "title": row[6],
+            "score": float(row[-1]),
+            "title_marked": row[7] if snippets else row[6],
+            "snippet_marked": row[8] if snippets else "",
+        }
+        results.append(item)
+    return results
+
+
+def kind_counts(
+    terms: list[str], mode: Mode, visible_sql: str, visible_params: Sequence[Any]
+) -> dict[str, int]:
+    """How many visible documents of each kind match."""
+    where, params, _score = _match(terms, mode)
+    sql = f"SELECT d.kind, COUNT(*) FROM {where} AND d.id IN ({visible_sql}) GROUP BY d.kind"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *visible_params])
+        return dict(cursor.fetchall())
+
+
+def tag_counts(
+    terms: list[str], mode: Mode, visible_sql: str, visible_params: Sequence[Any]
+) -> list[tuple[str, str, str, int]]:
+    """(kind, slug, name, count) of the tags on matching visible documents."""
+    where, params, _score = _match(terms, mode)
+    sql = (
+        "SELECT t.kind, t.slug, MIN(t.name), COUNT(*) FROM search_searchdocumenttag t "
+        f"WHERE t.document_id IN (SELECT d.id FROM {where} AND d.id IN ({visible_sql})) "
+        "AND t.kind IN ('subject', 'grade', 'habit', 'free') "
+        "GROUP BY t.kind, t.slug ORDER BY COUNT(*) DESC, t.slug"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *visible_params])
+        return [(k, s, n, c) for k, s, n, c in cursor.fetchall()]
+
+
+def term_has_documents(term: str) -> bool:
+    """Whether any document at all holds the word (visibility aside)."""
+    with connection.cursor() as cursor:
+        if is_sqlite():
+            cursor.execute(
+                "SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT 1", [fts5_all([term])]
+            )
+        else:
+            cursor.execute(
+                f"SELECT 1 FROM {TABLE} WHERE search_vector @@ plainto_tsquery('{PG_CONFIG}', %s) "
+                "LIMIT 1",
+                [term],
+            )
+        return cursor.fetchone() is not None
+
+
+def vocabulary_near(term: str, *, limit: int = 5000) -> list[str]:
+    """Indexed words starting with the same letter and of about the same length."""
+    first = term[:1]
+    low, high = max(2, len(term) - 3), len(term) + 3
+    with connection.cursor() as cursor:
+        if is_sqlite():
+            cursor.execute(
+                "SELECT term FROM search_fts_vocab WHERE term >= %s AND term < %s "
+                "AND length(term) BETWEEN %s AND %s ORDER BY doc DESC LIMIT %s",
+                [first, first + "\U0010ffff", low, high, limit],
+            )
+        else:
+            cursor.execute(
+                f"SELECT word FROM ts_stat('SELECT search_vector FROM {TABLE}') "
+                "WHERE left(word, 1) = %s AND length(word) BETWEEN %s AND %s "
+                "ORDER BY ndoc DESC LIMIT %s",
+                [first, low, high, limit],
+            )
+        return [row[0] for row in cursor.fetchall()]

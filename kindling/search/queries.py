@@ -1,0 +1,248 @@
+"""Searching the index as one member: what they may see, ranked, highlighted and faceted."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.safestring import SafeString, mark_safe
+
+from kindling.commons.models import Circle, CircleVisibility
+from kindling.commons.querysets import is_moderator, member_circle_ids
+from kindling.search import fulltext
+from kindling.search.models import DocumentKind, SearchDocument, SearchDocumentTag
+from kindling.search.text import (
+    MAX_QUERY_TERMS,
+    highlighted_html,
+    informative_terms,
+    query_terms,
+    tokenize,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from kindling.accounts.models import User
+
+KINDS = tuple(DocumentKind.values)
+FACET_KINDS = ("subject", "grade", "habit", "tag")
+FACET_TAG_KIND = {"subject": "subject", "grade": "grade", "habit": "habit", "tag": "free"}
+MAX_PAGE = 10_000
+MIN_TERM_LENGTH = 2
+
+
+@dataclass
+class Hit:
+    """One search result: what it is, where it lives, and its text with matches marked."""
+
+    kind: str
+    object_id: int
+    url: str
+    title: str
+    title_html: SafeString
+    snippet_html: SafeString
+    score: float
+    created_at: datetime | None = None
+    tags: str = ""
+
+
+@dataclass
+class TagFacet:
+    kind: str
+    slug: str
+    name: str
+    count: int
+
+
+@dataclass
+class SearchResults:
+    """A page of hits with the counts that describe the whole result."""
+
+    query: str
+    terms: list[str]
+    hits: list[Hit]
+    total: int
+    page: Page[Any]
+    kind_counts: dict[str, int] = field(default_factory=dict)
+    tag_facets: list[TagFacet] = field(default_factory=list)
+    suggestion: str = ""
+    message: str = ""
+
+
+def visible_documents(viewer: User | AnonymousUser) -> QuerySet[SearchDocument]:
+    """Documents the viewer may find: nothing for visitors; for members, content outside circles,
+    in open circles or in their circles, never hidden (moderators see everything)."""
+    if not viewer.is_authenticated:
+        return SearchDocument.objects.none()
+    if is_moderator(viewer):
+        return SearchDocument.objects.all()
+    open_circles = Circle.objects.filter(visibility=CircleVisibility.OPEN).values("id")
+    return SearchDocument.objects.filter(
+        Q(circle_id__isnull=True)
+        | Q(circle_id__in=open_circles)
+        | Q(circle_id__in=member_circle_ids(viewer)),
+        is_hidden=False,
+        parent_hidden=False,
+    )
+
+
+def clean_filters(filters: Mapping[str, Any] | None) -> dict[str, str]:
+    """Only the known facet filters, each a short slug; anything else is ignored."""
+    cleaned: dict[str, str] = {}
+    for key in FACET_KINDS:
+        value = (filters or {}).get(key)
+        if isinstance(value, str) and 0 < len(value) <= 60:
+            cleaned[key] = value
+    return cleaned
+
+
+def _filtered(documents: QuerySet[SearchDocument], filters: dict[str, str]) -> QuerySet[Any]:
+    for key, slug in filters.items():
+        tagged = SearchDocumentTag.objects.filter(
+            document_id=OuterRef("pk"), kind=FACET_TAG_KIND[key], slug=slug
+        )
+        documents = documents.filter(Exists(tagged))
+    return documents
+
+
+def _sql(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    sql, params = queryset.values("id").query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _hit(row: dict[str, Any]) -> Hit:
+    return Hit(
+        kind=row["kind"],
+        object_id=row["object_id"],
+        url=row["url"],
+        title=row["title"],
+        # The database marked the matches with private characters; escape, then mark up.
+        title_html=mark_safe(highlighted_html(row["title_marked"] or row["title"])),
+        snippet_html=mark_safe(highlighted_html(row["snippet_marked"] or "")),
+        score=row["score"],
+        created_at=row["created_at"],
+        tags=row["tags"],
+    )
+
+
+def _paginate(total: int, page: int | str | None, per_page: int) -> Page[Any]:
+    return Paginator(range(total), per_page).get_page(page)
+
+
+def search(
+    viewer: User | AnonymousUser,
+    query: str,
+    *,
+    kinds: Iterable[str] | None = None,
+    filters: Mapping[str, Any] | None = None,
+    page: int | str | None = 1,
+    per_page: int = 20,
+) -> SearchResults:
+    """Everything the viewer may see that holds every word of the query, best first.
+
+    Four queries when there are results: the page, kind counts, tag facets (and the visible
+    circles inside each as a subquery); a few more for "did you mean" when there are none.
+    """
+    terms = [t for t in query_terms(query) if len(t) >= MIN_TERM_LENGTH or t.isdigit()]
+    empty_page = _paginate(0, 1, per_page)
+    if not viewer.is_authenticated or not terms:
+        message = "short" if query.strip() else "empty"
+        return SearchResults(query, terms, [], 0, empty_page, message=message)
+    wanted = [k for k in (kinds or ()) if k in KINDS] or list(KINDS)
+    facets = clean_filters(filters)
+    visible = _filtered(visible_documents(viewer), facets)
+    visible_sql, visible_params = _sql(visible)
+    counts = fulltext.kind_counts(terms, "all", visible_sql, visible_params)
+    total = sum(count for kind, count in counts.items() if kind in wanted)
+    if total == 0:
+        return SearchResults(
+            query, terms, [], 0, empty_page, counts, suggestion=_suggest(viewer, terms)
+        )
+    selected = visible.filter(kind__in=wanted) if len(wanted) < len(KINDS) else visible
+    selected_sql, selected_params = _sql(selected)
+    page_obj = _paginate(total, page, per_page)
+    rows = fulltext.ranked(
+        terms,
+        "all",
+        selected_sql,
+        selected_params,
+        limit=per_page,
+        offset=(page_obj.number - 1) * per_page,
+    )
+    tags = [
+        TagFacet(kind, slug, name, count)
+        for kind, slug, name, count in fulltext.tag_counts(
+            terms, "all", selected_sql, selected_params
+        )
+    ]
+    return SearchResults(
+        query, terms, [_hit(row) for row in rows], total, page_obj, counts, tags[:40]
+    )
+
+
+def _suggest(viewer: User | AnonymousUser, terms: list[str]) -> str:
+    """A query with each word nothing holds replaced by the closest indexed word, if that
+    finds something the viewer may see; else ""."""
+    changed = False
+    suggested = []
+    for term in terms[:5]:
+        if term.isdigit() or fulltext.term_has_documents(term):
+            suggested.append(term)
+            continue
+        close = difflib.get_close_matches(term, fulltext.vocabulary_near(term), n=1, cutoff=0.7)
+        if close:
+            suggested.append(close[0])
+            changed = True
+        else:
+            suggested.append(term)
+    if not changed:
+        return ""
+    visible_sql, visible_params = _sql(visible_documents(viewer))
+    if not fulltext.kind_counts(suggested, "all", visible_sql, visible_params):
+        return ""
+    return " ".join(suggested)
+
+
+def related_content(
+    viewer: User | AnonymousUser,
+    text: str,
+    *,
+    tags: Sequence[str] = (),
+    kinds: Sequence[str] = ("resource", "need"),
+    limit: int = 5,
+    exclude: Iterable[tuple[str, int]] = (),
+    before: datetime | None = None,
+) -> list[Hit]:
+    """What the viewer may see that is most like a text (a need being typed, say): the text's
+    informative words ORed together, ranked by the full-text score, documents sharing one of
+    ``tags`` (slugs or names) boosted."""
+    terms = informative_terms(text)
+    tag_words = [w for tag in tags for w in tokenize(tag)]
+    for word in tag_words:
+        if word not in terms and len(terms) < MAX_QUERY_TERMS + 5:
+            terms.append(word)
+    if not viewer.is_authenticated or not terms:
+        return []
+    visible = visible_documents(viewer).filter(kind__in=[k for k in kinds if k in KINDS])
+    if before is not None:
+        visible = visible.filter(created_at__lt=before)
+    excluded = set(exclude)
+    for kind, object_id in excluded:
+        visible = visible.exclude(kind=kind, object_id=object_id)
+    visible_sql, visible_params = _sql(visible)
+    rows = fulltext.ranked(
+        terms, "any", visible_sql, visible_params, limit=limit * 3 if tags else limit
+    )
+    hits = [_hit(row) for row in rows]
+    if tags:
+        wanted = {w.lower() for w in tag_words}
+        for hit in hits:
+            overlap = len(wanted & set(tokenize(hit.tags)))
+            hit.score *= 1 + 0.25 * overlap
+        hits.sort(key=lambda h: -h.score)
+    return hits[:limit]

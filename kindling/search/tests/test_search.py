@@ -1,0 +1,151 @@
+"""Search finds what members may see, ranked and highlighted, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from kindling.accounts.tests.factories import UserFactory
+from kindling.commons.models import Tag
+from kindling.commons.tests.factories import (
+    CircleFactory,
+    CircleMembershipFactory,
+    FreeTagFactory,
+    NeedFactory,
+    ResourceFactory,
+    ResponseFactory,
+)
+from kindling.search.models import SearchDocument
+from kindling.search.queries import related_content, search
+
+pytestmark = pytest.mark.django_db
+
+
+def found(viewer, query, **kwargs):  # type: ignore[no-untyped-def]
+    return {(hit.kind, hit.object_id) for hit in search(viewer, query, **kwargs).hits}
+
+
+def test_a_new_resource_is_found_by_a_word_of_its_body(alice):  # type: ignore[no-untyped-def]
+    resource = ResourceFactory(title="Photosynthesis lab", body="Leaves and **sunlight** data.")
+    assert found(alice, "sunlight") == {("resource", resource.pk)}
+
+
+def test_an_edited_resource_is_found_by_its_new_words_only(alice):  # type: ignore[no-untyped-def]
+    resource = ResourceFactory(title="Volcano model", body="Baking soda eruption.")
+    resource.body = "A paper mache cone."
+    resource.save()
+    assert found(alice, "eruption") == set()
+    assert found(alice, "mache") == {("resource", resource.pk)}
+
+
+def test_a_deleted_need_leaves_the_index(alice):  # type: ignore[no-untyped-def]
+    need = NeedFactory(title="Seating chart ideas")
+    need.delete()
+    assert found(alice, "seating") == set()
+    assert not SearchDocument.objects.filter(kind="need").exists()
+
+
+def test_a_need_is_found_by_its_responses_words(alice):  # type: ignore[no-untyped-def]
+    need = NeedFactory(title="Quiet classroom", details="Too loud.")
+    response = ResponseFactory(need=need, body="Use a noise meter on the board.")
+    assert found(alice, "noise meter") == {("need", need.pk), ("response", response.pk)}
+
+
+def test_tags_added_later_are_searchable(alice):  # type: ignore[no-untyped-def]
+    resource = ResourceFactory(title="Fractions game", body="Cards.")
+    resource.tags.add(FreeTagFactory(slug="gamification", name="gamification"))
+    assert found(alice, "gamification") == {("resource", resource.pk)}
+
+
+def test_hidden_content_is_found_only_by_moderators(alice):  # type: ignore[no-untyped-def]
+    resource = ResourceFactory(title="Hidden gem rubric")
+    resource.is_hidden = True
+    resource.save()
+    moderator = UserFactory(is_moderator=True)
+    assert found(alice, "gem") == set()
+    assert found(moderator, "gem") == {("resource", resource.pk)}
+
+
+def test_responses_to_a_hidden_need_are_hidden_too(alice):  # type: ignore[no-untyped-def]
+    need = NeedFactory(title="Homework policy")
+    ResponseFactory(need=need, body="Limit homework to practice.")
+    need.is_hidden = True
+    need.save()
+    assert found(alice, "homework") == set()
+
+
+def test_invite_only_circle_content_is_found_only_by_its_members(alice, bob):  # type: ignore[no-untyped-def]
+    circle = CircleFactory(visibility="invite", name="Secret garden")
+    CircleMembershipFactory(circle=circle, user=alice)
+    resource = ResourceFactory(title="Composting with kids", circle=circle)
+    assert found(alice, "composting") == {("resource", resource.pk)}
+    assert found(bob, "composting") == set()
+    # Its name and purpose are listed to everyone, like the circle list does.
+    assert found(bob, "secret garden") == {("circle", circle.pk)}
+
+
+def test_anonymous_visitors_find_nothing(db):  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import AnonymousUser
+
+    ResourceFactory(title="Open rubric")
+    assert found(AnonymousUser(), "rubric") == set()
+
+
+def test_inactive_members_are_not_found(alice):  # type: ignore[no-untyped-def]
+    carol = UserFactory(profile__display_name="Carolina Zapata")
+    assert found(alice, "zapata") == {("person", carol.profile.pk)}
+    carol.is_active = False
+    carol.save()
+    assert found(alice, "zapata") == set()
+
+
+def test_html_in_content_stays_escaped_around_highlights(alice):  # type: ignore[no-untyped-def]
+    ResourceFactory(title="<script>alert(1)</script> planner", body="<b>bold</b> planner text")
+    hit = search(alice, "planner").hits[0]
+    assert "<script>" not in hit.title_html
+    assert "&lt;script&gt;" in hit.title_html
+    assert "<mark>planner</mark>" in hit.title_html
+    assert "<b>" not in hit.snippet_html
+
+
+def test_kind_and_tag_facets_count_what_matches(alice):  # type: ignore[no-untyped-def]
+    science = Tag.objects.get_or_create(
+        kind="subject", slug="science", defaults={"name": "Science"}
+    )[0]
+    first = ResourceFactory(title="Density tower")
+    first.tags.add(science)
+    ResourceFactory(title="Density of rocks")
+    need = NeedFactory(title="Density demo needed")
+    results = search(alice, "density")
+    assert results.kind_counts == {"resource": 2, "need": 1}
+    assert [(f.kind, f.slug, f.count) for f in results.tag_facets] == [("subject", "science", 1)]
+    filtered = search(alice, "density", filters={"subject": "science"})
+    assert [(h.kind, h.object_id) for h in filtered.hits] == [("resource", first.pk)]
+    assert found(alice, "density", kinds=["need"]) == {("need", need.pk)}
+
+
+def test_a_misspelled_word_suggests_the_indexed_one(alice):  # type: ignore[no-untyped-def]
+    ResourceFactory(title="Photosynthesis investigation")
+    results = search(alice, "photosinthesis")
+    assert results.total == 0
+    assert results.suggestion.startswith("photosynthes")
+
+
+def test_related_content_finds_similar_needs_and_resources(alice):  # type: ignore[no-untyped-def]
+    resource = ResourceFactory(title="Peer feedback protocol", body="Warm and cool feedback.")
+    NeedFactory(title="Field trip permission slips")
+    hits = related_content(alice, "How do I run peer feedback in my class?")
+    assert [(h.kind, h.object_id) for h in hits] == [("resource", resource.pk)]
+
+
+def test_the_search_page_shows_ranked_highlighted_results(alice_client):  # type: ignore[no-untyped-def]
+    ResourceFactory(title="Socratic seminar guide")
+    response = alice_client.get(reverse("search:search"), {"q": "socratic"})
+    assert response.status_code == 200
+    assert "<mark>Socratic</mark>" in response.content.decode()
+
+
+def test_visitors_are_sent_to_sign_in(client, db):  # type: ignore[no-untyped-def]
+    response = client.get(reverse("search:search"), {"q": "rubric"})
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
