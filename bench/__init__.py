@@ -1,0 +1,1 @@
+"""Benchmarks: a generated community at scale, page timings in-process and under load."""
