@@ -107,8 +107,8 @@ class ImportReport:
                 f"{self.unchanged[kind]} unchanged"
             )
         lines.append(
-            f"  votes read: {self.votes_read} (no voter in a dump, so none become Kindling votes;"
-            f" useful counts from votes for {self.scores_from_votes} posts)"
+            f"  votes on imported posts: {self.votes_read} (a dump names no voter, so none"
+            f" becomes a Kindling vote; useful counts from them for {self.scores_from_votes} posts)"
         )
         for reason, count in sorted(self.ignored.items()):
             lines.append(f"  not imported: {count} {reason}")

@@ -223,7 +223,6 @@ class _Renderer:
                     out.append(text)
                 pending.clear()
 
-        text = ""
         for child in node.children:
             if isinstance(child, _Node) and child.tag in BLOCK_TAGS:
                 flush()
