@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kindling.commons",
     "kindling.moderation",
     "kindling.notifications",
+    "kindling.expertise",
     "kindling.integrations",
     "kindling.search",
 ]

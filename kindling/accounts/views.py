@@ -58,6 +58,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def profile_detail(request: HttpRequest, profile_id: int) -> HttpResponse:
     from kindling.commons.queries import contributions_for
+    from kindling.expertise.queries import expertise_for
 
     profile = get_profile_for_viewer(request.user, profile_id)
     return render(
@@ -67,6 +68,7 @@ def profile_detail(request: HttpRequest, profile_id: int) -> HttpResponse:
             "profile": profile,
             "is_own": profile.user_id == request.user.pk,
             "contributions": contributions_for(profile.user, request.user),
+            "expertise": expertise_for(profile.user),
         },
     )
 

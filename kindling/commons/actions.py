@@ -107,6 +107,14 @@ def _notify(name: str, *args: Any) -> None:
     transaction.on_commit(lambda: getattr(notifications, name)(*args), robust=True)
 
 
+def _recompute_expertise(user_ids: list[int]) -> None:
+    from kindling.expertise.tasks import recompute_expertise_task
+
+    # After commit: the task reads what this transaction wrote (votes, marks, lineage).
+    ids = sorted(set(user_ids))
+    transaction.on_commit(lambda: recompute_expertise_task.enqueue(ids), robust=True)
+
+
 @transaction.atomic
 def create_resource(
     author: User,
@@ -144,6 +152,7 @@ def create_resource(
     _notify("notify_new_resource", resource)
     if built_on:
         _notify("notify_built_on", resource, list(built_on))
+    _recompute_expertise([author.pk, *(p.author_id for p in built_on)])
     return resource
 
 
@@ -214,6 +223,7 @@ def update_resource(
         _save_attachment(current, attachment, attachment_facts, editor)
     if added:
         _notify("notify_built_on", current, added)
+    _recompute_expertise([current.author_id, *(p.author_id for p in built_on)])
     return current
 
 
@@ -311,6 +321,7 @@ def respond_to_need(
         response_count=F("response_count") + 1, last_activity_at=now
     )
     _notify("notify_new_response", response)
+    _recompute_expertise([author.pk])
     return response
 
 
@@ -328,6 +339,7 @@ def set_helpful(response: Response, *, by: User, helped: bool) -> Response:
     Need.objects.filter(pk=need.pk).update(helped_count=F("helped_count") + (1 if helped else -1))
     if helped and response.author_id != by.pk:
         _notify("notify_response_helped", response)
+    _recompute_expertise([response.author_id])
     return response
 
 
@@ -359,6 +371,7 @@ def toggle_useful(user: User, kind: str, target: Any) -> bool:
     }
     model = models[kind]
     deleted, _rows = UsefulVote.objects.filter(user=user, kind=kind, object_id=target.pk).delete()
+    _recompute_expertise([target.author_id])
     if deleted:
         model.objects.filter(pk=target.pk).update(useful_count=F("useful_count") - 1)
         return False

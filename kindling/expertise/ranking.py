@@ -1,0 +1,253 @@
+"""Who can help with a need: rank members from plain data. No Django here.
+
+Four signals, each scaled to [0, 1] across the candidates of one query so no unit
+dominates by accident, then added with fixed weights:
+
+- tag expertise: the square root of the candidate's computed expertise (``scoring``) summed
+  over the query's tags;
+- text fit: BM25 of the query against everything the candidate has written in answers and the
+  needs they answered (their "text profile", stored as term frequencies);
+- activity: the square root of their contributions, each halving in weight every 30 days,
+  carried to ``now``; people who have been answering lately are likely to answer now;
+- experience: log(1 + responses written), a small prior.
+
+Ranking 4,000 candidates costs a dictionary lookup per query word per candidate, so it stays
+well under 50 ms; reasons (plain words) are written for the returned suggestions only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from kindling.expertise.bm25 import K1, B, idf, tokenize
+from kindling.expertise.scoring import activity_at, dampen
+
+# Recent activity carries the most weight: in a community, who answers next is above all who
+# has been answering lately; expertise and words then pick among them. Set once on a
+# development dump (see evaluate_experts), not tuned per community.
+WEIGHT_TAGS = 0.20
+WEIGHT_TEXT = 0.20
+WEIGHT_ACTIVITY = 0.55
+WEIGHT_EXPERIENCE = 0.05
+
+
+@dataclass(frozen=True)
+class TagStats:
+    """A candidate's expertise in one tag."""
+
+    name: str
+    score: float
+    responses: int = 0
+    helpful: int = 0
+    useful_votes: int = 0
+    built_on: int = 0
+
+
+@dataclass(frozen=True)
+class HelpQuery:
+    """What is asked: free text (title and details) and tag keys (slugs)."""
+
+    text: str
+    tags: Sequence[str] = ()
+
+
+@dataclass
+class Candidate:
+    """A member who might help, as plain data."""
+
+    user_id: int
+    display_name: str
+    tags: Mapping[str, TagStats] = field(default_factory=dict)
+    terms: Mapping[str, int] = field(default_factory=dict)
+    doc_length: int = 0
+    responses: int = 0
+    last_active_at: datetime | None = None
+    # Contributions halving every 30 days, summed as of ``activity_computed_at``.
+    activity: float = 0.0
+    activity_computed_at: datetime | None = None
+
+
+@dataclass
+class Suggestion:
+    user_id: int
+    score: float
+    reasons: list[str]
+    display_name: str = ""
+
+
+def _answered(count: int, tag: str, helpful: int) -> str:
+    needs = "need" if count == 1 else "needs"
+    text = f"answered {count} {needs} tagged {tag}"
+    return f"{text}, {helpful} marked helpful" if helpful else text
+
+
+def _built_on(count: int, tag: str) -> str:
+    times = "once" if count == 1 else f"{count} times"
+    return f"others built on their resources in {tag} {times}"
+
+
+def _wrote_about(term: str, recently: bool) -> str:
+    return f"wrote about {term} recently" if recently else f"wrote about {term}"
+
+
+def _active(days: int) -> str:
+    return "active this week" if days <= 7 else "active this month"
+
+
+@dataclass(frozen=True)
+class Phrasebook:
+    """How reasons are worded; the app layer passes translated wordings."""
+
+    answered: Callable[[int, str, int], str] = _answered
+    built_on: Callable[[int, str], str] = _built_on
+    wrote_about: Callable[[str, bool], str] = _wrote_about
+    active: Callable[[int], str] = _active
+
+
+ENGLISH = Phrasebook()
+
+
+def combine(tag: float, text: float, active: float, experience: float) -> float:
+    """One candidate's score from its four signals, each already scaled to [0, 1]."""
+    return (
+        WEIGHT_TAGS * tag
+        + WEIGHT_TEXT * text
+        + WEIGHT_ACTIVITY * active
+        + WEIGHT_EXPERIENCE * experience
+    )
+
+
+def _scaled(values: list[float]) -> list[float]:
+    top = max(values, default=0.0)
+    if top <= 0:
+        return [0.0] * len(values)
+    return [v / top for v in values]
+
+
+def rank_helpers(
+    query: HelpQuery,
+    candidates: Sequence[Candidate],
+    *,
+    limit: int | None = 10,
+    now: datetime,
+    phrases: Phrasebook = ENGLISH,
+    explain_top: int | None = None,
+) -> list[Suggestion]:
+    """The ``limit`` candidates best able to help with ``query`` (all of them if None).
+
+    Reasons are written for the first ``explain_top`` suggestions (all returned ones if None).
+    """
+    if not candidates:
+        return []
+    tag_words = " ".join(t.replace("-", " ") for t in query.tags)
+    query_terms = Counter(tokenize(f"{query.text} {tag_words}"))
+
+    # Document frequencies for the query's words only: one lookup per word per candidate.
+    document_frequency = dict.fromkeys(query_terms, 0)
+    total_length = 0
+    words = list(query_terms)
+    for candidate in candidates:
+        total_length += candidate.doc_length
+        for term in filter(candidate.terms.__contains__, words):
+            document_frequency[term] += 1
+    n = len(candidates)
+    average_length = total_length / n or 1.0
+    weights = {
+        term: count * idf(n, document_frequency[term])
+        for term, count in query_terms.items()
+        if document_frequency[term]
+    }
+
+    text_raw: list[float] = []
+    tag_raw: list[float] = []
+    activity_raw: list[float] = []
+    experience_raw: list[float] = []
+    query_words = list(weights)
+    query_tags = list(query.tags)
+    # Activity is usually computed at one moment for everyone: decay once per distinct moment.
+    carried: dict[datetime | None, float] = {}
+    for candidate in candidates:
+        terms = candidate.terms
+        text = 0.0
+        # filter() with a bound __contains__ keeps the per-word loop in C; few words match.
+        matched = list(filter(terms.__contains__, query_words))
+        if matched:
+            norm = K1 * (1 - B + B * candidate.doc_length / average_length)
+            for term in matched:
+                tf = terms[term]
+                text += weights[term] * tf * (K1 + 1) / (tf + norm)
+        text_raw.append(text)
+        tags = candidate.tags
+        if tags:
+            tag_raw.append(dampen(sum(tags[t].score for t in query_tags if t in tags)))
+        else:
+            tag_raw.append(0.0)
+        at = candidate.activity_computed_at
+        factor = carried.get(at)
+        if factor is None:
+            factor = carried[at] = activity_at(1.0, at, now)
+        activity_raw.append(dampen(candidate.activity * factor))
+        experience_raw.append(math.log1p(candidate.responses))
+
+    scores = [
+        combine(tag, text, active, exp)
+        for text, tag, active, exp in zip(
+            _scaled(text_raw),
+            _scaled(tag_raw),
+            _scaled(activity_raw),
+            _scaled(experience_raw),
+            strict=True,
+        )
+    ]
+    order = sorted(range(n), key=lambda i: (-scores[i], candidates[i].user_id))
+    if limit is not None:
+        order = order[:limit]
+    return [
+        Suggestion(
+            user_id=candidates[i].user_id,
+            score=scores[i],
+            reasons=(
+                explain(query, candidates[i], weights, now=now, phrases=phrases)
+                if explain_top is None or rank < explain_top
+                else []
+            ),
+            display_name=candidates[i].display_name,
+        )
+        for rank, i in enumerate(order)
+    ]
+
+
+def explain(
+    query: HelpQuery,
+    candidate: Candidate,
+    term_weights: Mapping[str, float],
+    *,
+    now: datetime,
+    phrases: Phrasebook = ENGLISH,
+) -> list[str]:
+    """Plain-words reasons for suggesting ``candidate``: tags, words, activity."""
+    reasons: list[str] = []
+    in_tags = [candidate.tags[t] for t in query.tags if t in candidate.tags]
+    answered = sorted(
+        (s for s in in_tags if s.responses), key=lambda s: (-s.helpful, -s.responses, s.name)
+    )
+    if answered:
+        best = answered[0]
+        reasons.append(phrases.answered(best.responses, best.name, best.helpful))
+    built = sorted((s for s in in_tags if s.built_on), key=lambda s: -s.built_on)
+    if built:
+        reasons.append(phrases.built_on(built[0].built_on, built[0].name))
+    matching = [t for t in term_weights if candidate.terms.get(t)]
+    recent = bool(candidate.last_active_at and now - candidate.last_active_at <= timedelta(days=90))
+    if matching:
+        best_term = max(matching, key=lambda t: (term_weights[t] * candidate.terms[t], t))
+        reasons.append(phrases.wrote_about(best_term, recent))
+    if candidate.last_active_at is not None:
+        days = (now - candidate.last_active_at).days
+        if 0 <= days <= 31:
+            reasons.append(phrases.active(days))
+    return reasons
