@@ -21,6 +21,7 @@ from kindling.commons.models import (
     Comment,
     Lineage,
     Need,
+    NeedInvitation,
     NeedStatus,
     Resource,
     ResourceAttachment,
@@ -323,6 +324,37 @@ def respond_to_need(
     _notify("notify_new_response", response)
     _recompute_expertise([author.pk])
     return response
+
+
+MAX_INVITATIONS_PER_NEED = 10
+
+
+@transaction.atomic
+def invite_to_need(need: Need, invited: User, *, by: User) -> NeedInvitation:
+    """The asker invites a member to help; inviting the same member again changes nothing."""
+    from kindling.moderation.queries import has_blocked
+
+    if need.author_id != by.pk:
+        raise PermissionDenied(_("Only the member who asked can invite others to help."))
+    if not need.is_open or need.is_locked:
+        raise PermissionDenied(_("This need is not open for new responses."))
+    if invited.pk == by.pk or not invited.is_active:
+        raise ValidationError(_("You cannot invite this member."))
+    if has_blocked(invited.pk, by.pk) or has_blocked(by.pk, invited.pk):
+        raise ValidationError(_("You cannot invite this member."))
+    if not Need.objects.visible_to(invited).filter(pk=need.pk).exists():
+        raise ValidationError(_("This member cannot see your need (it is in a private circle)."))
+    invitation, created = NeedInvitation.objects.get_or_create(
+        need=need, invited=invited, defaults={"invited_by": by}
+    )
+    if created:
+        if NeedInvitation.objects.filter(need=need).count() > MAX_INVITATIONS_PER_NEED:
+            raise ValidationError(
+                _("You can invite at most %(n)d members to one need.")
+                % {"n": MAX_INVITATIONS_PER_NEED}
+            )
+        _notify("notify_need_invitation", invitation)
+    return invitation
 
 
 @transaction.atomic

@@ -355,6 +355,24 @@ class Need(Content):
         return self.status == NeedStatus.OPEN
 
 
+class NeedInvitation(models.Model):
+    """The asker invites a member Kindling suggested to help with their need."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="invitations")
+    invited = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="need_invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["need", "invited"], name="need_invitation_once")
+        ]
+
+
 class Response(models.Model):
     """A member's answer to a need; the asker may mark it as having helped."""
 

@@ -379,8 +379,18 @@ def need_edit(request: HttpRequest, need_id: int) -> HttpResponse:
 def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     need = queries.get_need_for_viewer(request.user, need_id)
     responses = queries.responses_for(need, request.user)
+    from kindling.commons.suggestions import NeedSuggestions, suggestions_for
     from kindling.notifications.queries import is_following
 
+    is_asker = need.author_id == request.user.pk
+    suggestions = NeedSuggestions()
+    if is_asker and need.is_open:
+        suggestions = suggestions_for(
+            request.user,  # type: ignore[arg-type]
+            f"{need.title} {need.details}",
+            [t.slug for t in need.tags.all()],
+            exclude_need_id=need.pk,
+        )
     return render(
         request,
         "commons/need_detail.html",
@@ -394,8 +404,12 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
             "voted_responses": queries.voted_ids(
                 request.user, "response", [r.pk for r in responses]
             ),
-            "is_asker": need.author_id == request.user.pk,
+            "is_asker": is_asker,
             "is_following": is_following(request.user, "need", need.pk),
+            "suggestions": suggestions,
+            "invited_ids": set(need.invitations.values_list("invited_id", flat=True))
+            if is_asker
+            else set(),
             "is_moderator": is_moderator(request.user),
         },
     )
@@ -443,6 +457,47 @@ def need_respond(request: HttpRequest, need_id: int) -> HttpResponse:
             "is_moderator": is_moderator(request.user),
         },
     )
+
+
+@login_required
+def need_suggest(request: HttpRequest) -> HttpResponse:
+    """While a member types a need (htmx): related posts and members who can help."""
+    from kindling.commons.suggestions import suggestions_for
+
+    text = f"{request.GET.get('title', '')} {request.GET.get('details', '')}"
+    tags = [
+        value
+        for name in ("subjects", "grade_bands", "habits")
+        for value in request.GET.getlist(name)
+        if isinstance(value, str) and len(value) <= 60
+    ][:20]
+    suggestions = suggestions_for(request.user, text, tags)  # type: ignore[arg-type]
+    return render(request, "commons/partials/need_suggestions.html", {"suggestions": suggestions})
+
+
+@login_required
+@require_POST
+def need_invite(request: HttpRequest, need_id: int) -> HttpResponse:
+    """The asker invites a suggested member to help."""
+    from kindling.accounts.models import User
+
+    need = queries.get_need_for_viewer(request.user, need_id)
+    member_id = request.POST.get("member", "")
+    invited = User.objects.filter(pk=int(member_id)).first() if member_id.isdigit() else None
+    if invited is None:
+        messages.error(request, _("Choose a member to invite."))
+        return redirect(need)
+    try:
+        actions.invite_to_need(need, invited, by=request.user)  # type: ignore[arg-type]
+    except (PermissionDenied, ValidationError) as error:
+        _refusal(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is invited to help.")
+            % {"name": getattr(getattr(invited, "profile", None), "display_name", invited.email)},
+        )
+    return redirect(need)
 
 
 @login_required

@@ -28,6 +28,7 @@ from kindling.commons.models import (
     CircleRole,
     Comment,
     Need,
+    NeedInvitation,
     RequestStatus,
     Resource,
     Response,
@@ -222,6 +223,17 @@ def notify_new_response(response: Response) -> list[Notification]:
     audience = _people(need.author_id) | _followers((FollowKind.NEED, need.pk))
     target = _content_target(response, need)
     return deliver(Verb.NEW_RESPONSE, target, audience, actor_id=response.author_id)
+
+
+def notify_need_invitation(invitation: NeedInvitation) -> list[Notification]:
+    """Tell a member the asker would like their help with a need."""
+    need = invitation.need
+    return deliver(
+        Verb.NEED_INVITATION,
+        _content_target(need, need),
+        _people(invitation.invited_id),
+        actor_id=invitation.invited_by_id,
+    )
 
 
 def notify_response_helped(response: Response) -> list[Notification]:

@@ -55,6 +55,7 @@ class Verb(models.TextChoices):
     JOIN_REQUEST = "join_request", _("Request to join a circle")
     JOIN_ACCEPTED = "join_accepted", _("Join request accepted")
     JOIN_DECLINED = "join_declined", _("Join request declined")
+    NEED_INVITATION = "need_invitation", _("Invitation to help with a need")
 
 
 # One sentence per verb, translated when shown so each reader gets their own language.
@@ -69,6 +70,7 @@ HEADLINES: dict[str, Promise] = {
     Verb.JOIN_REQUEST: _("%(actor)s asked to join the circle “%(summary)s”"),
     Verb.JOIN_ACCEPTED: _("Your request to join the circle “%(summary)s” was accepted"),
     Verb.JOIN_DECLINED: _("Your request to join the circle “%(summary)s” was declined"),
+    Verb.NEED_INVITATION: _("%(actor)s asked for your help with “%(summary)s”"),
 }
 
 

@@ -40,3 +40,12 @@ def in_set_filter(value: object, collection: object) -> bool:
         return value in collection  # type: ignore[operator]
     except TypeError:
         return False
+
+
+@register.filter(name="get_item")
+def get_item_filter(mapping: object, key: object) -> object:
+    """A dictionary lookup with a variable key: ``{{ profiles|get_item:user_id }}``."""
+    try:
+        return mapping[key]  # type: ignore[index]
+    except (KeyError, TypeError, IndexError):
+        return None
