@@ -13,7 +13,15 @@ from kindling.commons.models import Comment, Need, Response, Tag, UsefulVote
 from kindling.integrations.models import ImportedRecord
 from kindling.integrations.stackexchange.importer import import_dump, imported_object_id
 from kindling.integrations.stackexchange.parser import site_name
-from kindling.integrations.tests.dumps import ANSWER, COMMENT, QUESTION, rows_xml, write_dump
+from kindling.integrations.tests.dumps import (
+    ALICE,
+    ANSWER,
+    BOB,
+    COMMENT,
+    QUESTION,
+    rows_xml,
+    write_dump,
+)
 
 SITE = "engines.stackexchange.com"
 
@@ -260,3 +268,27 @@ def test_the_site_comes_from_the_readme_or_the_folder_name(tmp_path):
 
 def test_rows_xml_writes_what_the_parser_reads():
     assert rows_xml("users", [{"Id": "1", "DisplayName": 'A "quoted" <name>'}]).count("<row") == 1
+
+
+def test_an_imported_need_shows_its_attribution_to_a_member(db, tmp_path, alice_client):
+    run(write_dump(tmp_path / "dump"))
+    need = Need.objects.get()
+
+    page = alice_client.get(need.get_absolute_url())
+
+    assert page.status_code == 200
+    assert "How do engines compute?" in page.content.decode()
+    assert f"From {SITE}, by Ada Lovelace" in page.content.decode()
+
+
+def test_the_community_user_is_left_out_unless_it_owns_something(db, tmp_path):
+    community = {"Id": "-1", "DisplayName": "Community", "CreationDate": "2018-01-01T00:00:00.000"}
+    report = run(write_dump(tmp_path / "dump", users=[community, ALICE, BOB]))
+
+    assert imported_object_id(SITE, "user", -1) is None
+    assert report.ignored["'Community' user (owns nothing imported)"] == 1
+
+    owned = {**COMMENT, "UserId": "-1"}
+    run(write_dump(tmp_path / "dump", users=[community, ALICE, BOB], comments=[owned]))
+
+    assert imported_object_id(SITE, "user", -1) is not None
