@@ -27,22 +27,15 @@ def suggestions_for(
 ) -> NeedSuggestions:
     """Resources and needs like this one, and the members best able to help, with reasons."""
     from kindling.accounts.models import Profile
+    from kindling.expertise.queries import who_can_help
+    from kindling.search.queries import related_content
 
     text = " ".join(text.split())[:2000]
     if len(text) < MIN_TEXT:
         return NeedSuggestions()
-    related: list[Any] = []
-    helpers: list[Any] = []
     exclude = [("need", exclude_need_id)] if exclude_need_id else []
-    from kindling.search.queries import related_content
-
     related = related_content(viewer, text, tags=tags, limit=6, exclude=exclude)
-    try:
-        from kindling.expertise.queries import who_can_help
-    except ImportError:  # likewise for computed expertise
-        pass
-    else:
-        helpers = who_can_help(viewer, text, tags, limit=3, exclude_user_ids=(viewer.pk,))
+    helpers = who_can_help(viewer, text, tags, limit=3, exclude_user_ids=(viewer.pk,))
     profiles = {
         p.user_id: p for p in Profile.objects.filter(user_id__in=[h.user_id for h in helpers])
     }

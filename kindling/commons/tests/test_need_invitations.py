@@ -68,3 +68,27 @@ def test_suggestions_while_typing_need_a_signed_in_member(client, alice_client):
     response = alice_client.get(reverse("commons:need_suggest"), {"title": "x"})
     assert response.status_code == 200
     assert 'id="need-suggestions"' in response.content.decode()
+
+
+def test_suggestions_while_typing_show_related_posts_and_helpers_with_reasons(
+    alice_client, alice, bob, settings
+):
+    from kindling.commons.models import Tag
+    from kindling.commons.tests.factories import ResourceFactory, ResponseFactory
+    from kindling.expertise.actions import recompute_all_expertise
+
+    rubrics = Tag.objects.create(kind="free", slug="rubrics", name="rubrics")
+    resource = ResourceFactory(author=bob, title="Co-written rubric for science projects")
+    resource.tags.add(rubrics)
+    for index in range(3):
+        need = NeedFactory(author=UserFactory(), title=f"Rubric for a science project {index}")
+        need.tags.add(rubrics)
+        ResponseFactory(need=need, author=bob, body="Co-write the rubric criteria.", helped=True)
+    recompute_all_expertise()
+    page = alice_client.get(
+        reverse("commons:need_suggest"),
+        {"title": "A rubric for my science project", "details": "co-written criteria"},
+    ).content.decode()
+    assert "Co-written rubric for science projects" in page
+    assert "Members who can help" in page
+    assert bob.profile.display_name in page
