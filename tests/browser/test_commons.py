@@ -125,3 +125,31 @@ def test_marking_a_resource_useful_updates_in_place(page: Page, live_server, ask
     check_page(page)
     resource.refresh_from_db()
     assert resource.useful_count == 1
+
+
+@pytest.mark.browser
+def test_while_typing_a_need_kindling_points_at_resources_and_helpers(
+    page: Page, live_server, asker, helper
+):
+    from kindling.commons.models import Tag
+    from kindling.commons.tests.factories import NeedFactory, ResponseFactory
+    from kindling.expertise.actions import recompute_all_expertise
+
+    rubrics, _ = Tag.objects.get_or_create(
+        kind="free", slug="rubrics", defaults={"name": "rubrics"}
+    )
+    ResourceFactory(author=helper, title="Co-written rubric for science projects").tags.add(rubrics)
+    for index in range(3):
+        need = NeedFactory(title=f"Rubric for a science project {index}")
+        need.tags.add(rubrics)
+        ResponseFactory(need=need, author=helper, body="Co-write the rubric criteria.", helped=True)
+    recompute_all_expertise()
+
+    sign_in(page, asker.email, PASSWORD)
+    page.goto(live_server.url + "/needs/new/")
+    page.get_by_label("What do you need?").press_sequentially("A rubric for my science project")
+    page.wait_for_selector("#need-suggestions a")
+    check_page(page)
+    assert page.get_by_role("link", name="Co-written rubric for science projects").count() == 1
+    assert page.get_by_text("Members who can help").count() == 1
+    assert page.get_by_role("link", name="Kwame Mensah").count() == 1
