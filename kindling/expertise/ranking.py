@@ -17,6 +17,7 @@ well under 50 ms; reasons (plain words) are written for the returned suggestions
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from kindling.expertise.bm25 import K1, B, idf, tokenize
-from kindling.expertise.scoring import activity_at, dampen
+from kindling.expertise.scoring import activity_at
 
 # Recent activity carries the most weight: in a community, who answers next is above all who
 # has been answering lately; expertise and words then pick among them. Set once on a
@@ -111,23 +112,6 @@ class Phrasebook:
 ENGLISH = Phrasebook()
 
 
-def combine(tag: float, text: float, active: float, experience: float) -> float:
-    """One candidate's score from its four signals, each already scaled to [0, 1]."""
-    return (
-        WEIGHT_TAGS * tag
-        + WEIGHT_TEXT * text
-        + WEIGHT_ACTIVITY * active
-        + WEIGHT_EXPERIENCE * experience
-    )
-
-
-def _scaled(values: list[float]) -> list[float]:
-    top = max(values, default=0.0)
-    if top <= 0:
-        return [0.0] * len(values)
-    return [v / top for v in values]
-
-
 def rank_helpers(
     query: HelpQuery,
     candidates: Sequence[Candidate],
@@ -168,6 +152,7 @@ def rank_helpers(
     experience_raw: list[float] = []
     query_words = list(weights)
     query_tags = list(query.tags)
+    sqrt, log1p = math.sqrt, math.log1p
     # Activity is usually computed at one moment for everyone: decay once per distinct moment.
     carried: dict[datetime | None, float] = {}
     for candidate in candidates:
@@ -183,29 +168,37 @@ def rank_helpers(
         text_raw.append(text)
         tags = candidate.tags
         if tags:
-            tag_raw.append(dampen(sum(tags[t].score for t in query_tags if t in tags)))
+            tag_raw.append(sqrt(sum(tags[t].score for t in query_tags if t in tags)))
         else:
             tag_raw.append(0.0)
         at = candidate.activity_computed_at
         factor = carried.get(at)
         if factor is None:
             factor = carried[at] = activity_at(1.0, at, now)
-        activity_raw.append(dampen(candidate.activity * factor))
-        experience_raw.append(math.log1p(candidate.responses))
+        activity_raw.append(sqrt(max(candidate.activity * factor, 0.0)))
+        experience_raw.append(log1p(candidate.responses))
 
+    # Each signal divided by its largest value across candidates, then weighted: one
+    # multiplication per signal.
+    w_text, w_tag, w_active, w_exp = (
+        weight / top if top > 0 else 0.0
+        for weight, top in (
+            (WEIGHT_TEXT, max(text_raw)),
+            (WEIGHT_TAGS, max(tag_raw)),
+            (WEIGHT_ACTIVITY, max(activity_raw)),
+            (WEIGHT_EXPERIENCE, max(experience_raw)),
+        )
+    )
     scores = [
-        combine(tag, text, active, exp)
+        w_text * text + w_tag * tag + w_active * active + w_exp * exp
         for text, tag, active, exp in zip(
-            _scaled(text_raw),
-            _scaled(tag_raw),
-            _scaled(activity_raw),
-            _scaled(experience_raw),
-            strict=True,
+            text_raw, tag_raw, activity_raw, experience_raw, strict=True
         )
     ]
-    order = sorted(range(n), key=lambda i: (-scores[i], candidates[i].user_id))
-    if limit is not None:
-        order = order[:limit]
+    # Best first, ties by user id; tuples compare in C, and only ``limit`` are fully sorted.
+    keyed = zip([-s for s in scores], [c.user_id for c in candidates], range(n), strict=True)
+    best = sorted(keyed) if limit is None else heapq.nsmallest(limit, keyed)
+    order = [i for _score, _uid, i in best]
     return [
         Suggestion(
             user_id=candidates[i].user_id,

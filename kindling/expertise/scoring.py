@@ -12,7 +12,6 @@ little evidence; being marked helpful is much more).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -106,8 +105,3 @@ def activity_at(mass: float, computed_at: datetime | None, now: datetime) -> flo
     if computed_at is None or mass <= 0:
         return 0.0
     return mass * decay(computed_at, now, ACTIVITY_HALF_LIFE_DAYS)
-
-
-def dampen(value: float) -> float:
-    """A concave transform so a few very prolific members do not drown everyone else."""
-    return math.sqrt(max(value, 0.0))

@@ -19,8 +19,10 @@ Mode = Literal["all", "any"]
 PG_CONFIG = "english"
 SNIPPET_WORDS = 28
 # Column weights: title, body, tags, answers (SQLite bm25; PostgreSQL weights A, C, B, D).
-SQLITE_WEIGHTS = (6.0, 1.0, 4.0, 0.6)
-PG_WEIGHTS = "{0.06, 0.2, 0.5, 1.0}"  # D, C, B, A
+# Chosen with evaluate_related on the Cardano dump (64 queries; see the commit message): a need's
+# answers say as much about it as its own text, and the title most.
+SQLITE_WEIGHTS = (3.0, 1.0, 1.0, 1.5)
+PG_WEIGHTS = "{0.5, 0.33, 0.33, 1.0}"  # D (answers), C (body), B (tags), A (title)
 PG_HEADLINE = (
     f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords={SNIPPET_WORDS}, MinWords=12, '
     'MaxFragments=2, FragmentDelimiter=" … "'

@@ -17,7 +17,8 @@ from kindling.commons.querysets import is_moderator, member_circle_ids
 from kindling.search import fulltext
 from kindling.search.models import DocumentKind, SearchDocument, SearchDocumentTag
 from kindling.search.text import (
-    MAX_QUERY_TERMS,
+    MAX_RELATED_TERMS,
+    STOPWORDS,
     highlighted_html,
     informative_terms,
     query_terms,
@@ -149,6 +150,9 @@ def search(
     circles inside each as a subquery); a few more for "did you mean" when there are none.
     """
     terms = [t for t in query_terms(query) if len(t) >= MIN_TERM_LENGTH or t.isdigit()]
+    # Every word must match, so words too common to be indexed on PostgreSQL are left out on
+    # both databases (unless nothing else is left).
+    terms = [t for t in terms if t not in STOPWORDS] or terms
     empty_page = _paginate(0, 1, per_page)
     if not viewer.is_authenticated or not terms:
         message = "short" if query.strip() else "empty"
@@ -221,10 +225,10 @@ def related_content(
     """What the viewer may see that is most like a text (a need being typed, say): the text's
     informative words ORed together, ranked by the full-text score, documents sharing one of
     ``tags`` (slugs or names) boosted."""
-    terms = informative_terms(text)
+    terms = informative_terms(text, limit=MAX_RELATED_TERMS)
     tag_words = [w for tag in tags for w in tokenize(tag)]
     for word in tag_words:
-        if word not in terms and len(terms) < MAX_QUERY_TERMS + 5:
+        if word not in terms and len(terms) < MAX_RELATED_TERMS + 8:
             terms.append(word)
     if not viewer.is_authenticated or not terms:
         return []

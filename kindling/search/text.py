@@ -10,6 +10,8 @@ import re
 from html import escape
 
 MAX_QUERY_TERMS = 30
+# A longer text (a need being typed) keeps more of its words: they are ORed, not ANDed.
+MAX_RELATED_TERMS = 64
 MAX_TERM_LENGTH = 60
 # Private-use characters mark the start and end of a match in snippets; indexed text never
 # contains them (``clean_text`` removes them), so a member cannot forge a highlight.

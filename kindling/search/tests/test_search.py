@@ -20,6 +20,9 @@ from kindling.search.queries import related_content, search
 
 pytestmark = pytest.mark.django_db
 
+# Session, user, unread notifications; then kind counts, the page of hits, tag facets.
+EXPECTED_PAGE_QUERIES = 6
+
 
 def found(viewer, query, **kwargs):  # type: ignore[no-untyped-def]
     return {(hit.kind, hit.object_id) for hit in search(viewer, query, **kwargs).hits}
@@ -149,3 +152,39 @@ def test_visitors_are_sent_to_sign_in(client, db):  # type: ignore[no-untyped-de
     response = client.get(reverse("search:search"), {"q": "rubric"})
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_common_words_do_not_have_to_match(alice):  # type: ignore[no-untyped-def]
+    resource = ResourceFactory(title="Writing a rubric")
+    assert found(alice, "how to write the rubric") == {("resource", resource.pk)}
+
+
+def test_the_search_page_keeps_a_fixed_number_of_queries(  # type: ignore[no-untyped-def]
+    alice_client, django_assert_num_queries
+):
+    science = Tag.objects.get_or_create(
+        kind="subject", slug="science", defaults={"name": "Science"}
+    )[0]
+    for number in range(25):
+        resource = ResourceFactory(title=f"Rubric number {number}")
+        resource.tags.add(science)
+        NeedFactory(title=f"Rubric need {number}")
+    alice_client.get(reverse("search:search"), {"q": "rubric"})  # warm the session
+    with django_assert_num_queries(EXPECTED_PAGE_QUERIES):
+        response = alice_client.get(reverse("search:search"), {"q": "rubric", "page": "2"})
+    assert response.context["results"].total == 50
+    assert len(response.context["results"].hits) == 20
+
+
+def test_rebuilding_the_index_restores_every_document(alice):  # type: ignore[no-untyped-def]
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    resource = ResourceFactory(title="Kite science")
+    SearchDocument.objects.all().delete()
+    assert found(alice, "kite") == set()
+    out = StringIO()
+    call_command("rebuild_search_index", "--batch-size", "2", stdout=out)
+    assert "resource: 1" in out.getvalue()
+    assert found(alice, "kite") == {("resource", resource.pk)}
