@@ -25,8 +25,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.text import slugify
 
 from kindling.core.throwaway import in_throwaway_database, rerun_in_throwaway_database
-from kindling.expertise.bm25 import BM25Index, term_frequencies
+from kindling.expertise.bm25 import tokenize
 from kindling.expertise.evaluation import MetricTotals, latency_summary
+from kindling.search.bm25 import BM25
 
 HISTORY_FRACTION = 0.8
 # _XML_NOTE: the dump is a local folder the operator chose; Python's expat (≥ 2.4) refuses entity
@@ -146,14 +147,15 @@ class Command(BaseCommand):
         candidates = {user_map[se]: se for se in candidate_se}
         popularity = sorted(candidates, key=lambda uid: (-answer_counts[candidates[uid]], uid))
 
-        documents: dict[int, Counter[str]] = defaultdict(Counter)
+        # The reference point: plain BM25 (the search app's) over each candidate's history.
+        documents: dict[int, list[str]] = defaultdict(list)
         for answer in history_answers:
             question = by_id[answer.parent_id or 0]
-            documents[user_map[answer.owner_id or 0]].update(
-                term_frequencies(f"{answer.body} {question.title} {question.body}")
+            documents[user_map[answer.owner_id or 0]] += tokenize(
+                f"{answer.body} {question.title} {question.body}"
             )
         bm25_users = list(candidates)
-        bm25 = BM25Index(documents[uid] for uid in bm25_users)
+        bm25 = BM25([documents[uid] for uid in bm25_users])
 
         totals = {name: MetricTotals() for name in ("kindling", "popularity", "bm25")}
         accepted_totals = MetricTotals()
@@ -179,7 +181,9 @@ class Command(BaseCommand):
             ranked += [uid for uid in popularity if uid not in seen]
             totals["kindling"].add(ranked, answerers)
             totals["popularity"].add(popularity, answerers)
-            totals["bm25"].add([bm25_users[i] for i, _s in bm25.rank(text)], answerers)
+            bm25_scores = bm25.scores(tokenize(text))
+            bm25_order = sorted(range(len(bm25_users)), key=lambda i: (-bm25_scores[i], i))
+            totals["bm25"].add([bm25_users[i] for i in bm25_order], answerers)
             accepted = by_id.get(question.accepted_answer_id or 0)
             if accepted and accepted.owner_id in user_map:
                 accepted_user = user_map[accepted.owner_id]
