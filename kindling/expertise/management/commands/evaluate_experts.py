@@ -114,6 +114,7 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(self.evaluate(folder)))
 
     def evaluate(self, folder: Path) -> dict[str, Any]:
+        from kindling.accounts.models import User
         from kindling.expertise.actions import recompute_all_expertise
         from kindling.expertise.queries import who_can_help
         from kindling.integrations.stackexchange.importer import import_dump
@@ -160,7 +161,7 @@ class Command(BaseCommand):
         totals = {name: MetricTotals() for name in ("kindling", "popularity", "bm25")}
         accepted_totals = MetricTotals()
         latencies: list[float] = []
-        viewer = AnonymousUser()
+        members = {user.pk: user for user in User.objects.filter(pk__in=user_map.values())}
         for question in test:
             answerers = {
                 user_map[a.owner_id]
@@ -169,6 +170,10 @@ class Command(BaseCommand):
             }
             if not answerers:
                 continue
+            # The asker is the viewer, as on the need's page: never suggested to themselves, and
+            # left out of the reference rankings too so the comparison stays even.
+            asker = members.get(user_map.get(question.owner_id or 0, 0))
+            viewer: User | AnonymousUser = asker or AnonymousUser()
             text = f"{question.title}\n{question.body}"
             tags = [slugify(t)[:60].strip("-") for t in question.tags]  # as the importer
             started = time.perf_counter()
@@ -178,12 +183,14 @@ class Command(BaseCommand):
             latencies.append((time.perf_counter() - started) * 1000)
             ranked = [s.user_id for s in suggestions if s.user_id in candidates]
             seen = set(ranked)
-            ranked += [uid for uid in popularity if uid not in seen]
+            ranked += [uid for uid in popularity if uid not in seen and uid != viewer.pk]
             totals["kindling"].add(ranked, answerers)
-            totals["popularity"].add(popularity, answerers)
+            totals["popularity"].add([uid for uid in popularity if uid != viewer.pk], answerers)
             bm25_scores = bm25.scores(tokenize(text))
             bm25_order = sorted(range(len(bm25_users)), key=lambda i: (-bm25_scores[i], i))
-            totals["bm25"].add([bm25_users[i] for i in bm25_order], answerers)
+            totals["bm25"].add(
+                [bm25_users[i] for i in bm25_order if bm25_users[i] != viewer.pk], answerers
+            )
             accepted = by_id.get(question.accepted_answer_id or 0)
             if accepted and accepted.owner_id in user_map:
                 accepted_user = user_map[accepted.owner_id]
