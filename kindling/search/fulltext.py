@@ -85,20 +85,23 @@ def _match(terms: list[str], mode: Mode) -> tuple[str, list[Any], str]:
         query = fts5_all(terms) if mode == "all" else fts5_any(terms)
         weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
         return (
-            f"search_fts JOIN {TABLE} d ON d.id = search_fts.rowid WHERE search_fts MATCH %s",
+            # CROSS JOIN keeps SQLite driving the query from the MATCH, never from an index of the
+            # documents table (which would run the MATCH once per document).
+            f"search_fts CROSS JOIN {TABLE} ON {TABLE}.id = search_fts.rowid "
+            "WHERE search_fts MATCH %s",
             [query],
             f"-bm25(search_fts, {weights})",
         )
     if mode == "all":
         tsquery = f"plainto_tsquery('{PG_CONFIG}', %s)"
         text = " ".join(terms)
-        rank = f"ts_rank_cd('{PG_WEIGHTS}', d.search_vector, q, 1)"
+        rank = f"ts_rank_cd('{PG_WEIGHTS}', {TABLE}.search_vector, q, 1)"
     else:
         # Terms are plain words (letters and digits only), so "a or b" can only mean OR.
         tsquery = f"websearch_to_tsquery('{PG_CONFIG}', %s)"
         text = " or ".join(t for t in terms if t != "or")
-        rank = f"ts_rank('{PG_WEIGHTS}', d.search_vector, q, 1)"
-    return f"{TABLE} d, {tsquery} q WHERE d.search_vector @@ q", [text], rank
+        rank = f"ts_rank('{PG_WEIGHTS}', {TABLE}.search_vector, q, 1)"
+    return f"{TABLE}, {tsquery} q WHERE {TABLE}.search_vector @@ q", [text], rank
 
 
 def ranked(
@@ -113,16 +116,28 @@ def ranked(
 ) -> list[dict[str, Any]]:
     """The best-ranked visible documents matching the terms, with highlighted title and snippet."""
     where, params, score = _match(terms, mode)
-    columns = "d.id, d.kind, d.object_id, d.url, d.tags, d.created_at, d.title"
-    order = "ORDER BY score DESC, d.id LIMIT %s OFFSET %s"
-    if is_sqlite() or not snippets:
-        if snippets:
-            columns += (
-                f", highlight(search_fts, 0, '{MARK_START}', '{MARK_END}')"
-                f", snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', {SNIPPET_WORDS})"
-            )
-        sql = f"SELECT {columns}, {score} AS score FROM {where} AND d.id IN ({visible_sql}) {order}"
+    columns = ", ".join(
+        f"{TABLE}.{c}" for c in ("id", "kind", "object_id", "url", "tags", "created_at", "title")
+    )
+    order = f"ORDER BY score DESC, {TABLE}.id LIMIT %s OFFSET %s"
+    if not snippets:
+        sql = f"SELECT {columns}, {score} AS score FROM {where} AND ({visible_sql}) {order}"
         all_params = [*params, *visible_params, limit, offset]
+    elif is_sqlite():
+        # Rank first, then mark up only the rows of this page (SQLite would otherwise compute a
+        # snippet for every match before sorting), in one pass over the matches: the full-text
+        # table stays the outer loop (CROSS JOIN), never probed once per row.
+        sql = (
+            f"WITH top AS (SELECT {TABLE}.id AS rid, {score} AS score FROM {where} "
+            f"AND ({visible_sql}) {order}) "
+            f"SELECT {columns}, "
+            f"highlight(search_fts, 0, '{MARK_START}', '{MARK_END}'), "
+            f"snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', {SNIPPET_WORDS}), "
+            "top.score FROM search_fts CROSS JOIN top ON top.rid = +search_fts.rowid "
+            f"CROSS JOIN {TABLE} ON {TABLE}.id = top.rid "
+            f"WHERE search_fts MATCH %s ORDER BY top.score DESC, {TABLE}.id"
+        )
+        all_params = [*params, *visible_params, limit, offset, *params]
     else:
         # Headlines are costly: compute them only for the rows of this page.
         sql = (
@@ -130,7 +145,7 @@ def ranked(
             f"ts_headline('{PG_CONFIG}', top.title, top.q, %s), "
             f"ts_headline('{PG_CONFIG}', left(doc.body, 20000), top.q, %s), top.score "
             f"FROM (SELECT {columns}, q, {score} AS score FROM {where} "
-            f"AND d.id IN ({visible_sql}) {order}) top "
+            f"AND ({visible_sql}) {order}) top "
             f"JOIN {TABLE} doc ON doc.id = top.id ORDER BY top.score DESC, top.id"
         )
         all_params = [PG_TITLE_HEADLINE, PG_HEADLINE, *params, *visible_params, limit, offset]
@@ -160,7 +175,7 @@ def kind_counts(
 ) -> dict[str, int]:
     """How many visible documents of each kind match."""
     where, params, _score = _match(terms, mode)
-    sql = f"SELECT d.kind, COUNT(*) FROM {where} AND d.id IN ({visible_sql}) GROUP BY d.kind"
+    sql = f"SELECT {TABLE}.kind, COUNT(*) FROM {where} AND ({visible_sql}) GROUP BY {TABLE}.kind"
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *visible_params])
         return dict(cursor.fetchall())
@@ -173,7 +188,7 @@ def tag_counts(
     where, params, _score = _match(terms, mode)
     sql = (
         "SELECT t.kind, t.slug, MIN(t.name), COUNT(*) FROM search_searchdocumenttag t "
-        f"WHERE t.document_id IN (SELECT d.id FROM {where} AND d.id IN ({visible_sql})) "
+        f"WHERE t.document_id IN (SELECT {TABLE}.id FROM {where} AND ({visible_sql})) "
         "AND t.kind IN ('subject', 'grade', 'habit', 'free') "
         "GROUP BY t.kind, t.slug ORDER BY COUNT(*) DESC, t.slug"
     )
