@@ -49,3 +49,13 @@ def database_label() -> str:
         return f"SQLite {name}"
     host = connection.settings_dict.get("HOST") or "local socket"
     return f"PostgreSQL {name} on {host}"
+
+
+def unapplied_migrations() -> list[str]:
+    """Migrations the benchmark database still lacks (the code moved on since it was made)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]

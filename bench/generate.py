@@ -948,7 +948,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m bench.generate --members … --items … --responses … --seed …``."""
     import argparse
 
-    from bench.setup import setup_django
+    from bench.environment import setup_django
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_arguments(parser)

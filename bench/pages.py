@@ -148,9 +148,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     options = parser.parse_args(argv)
 
-    from bench.setup import database_label, setup_django
+    from bench.environment import database_label, setup_django, unapplied_migrations
 
     setup_django()
+    if missing_migrations := unapplied_migrations():
+        print(
+            f"Run `manage.py migrate` on this database first ({len(missing_migrations)} "
+            f"migrations missing, e.g. {missing_migrations[0]}).",
+            file=sys.stderr,
+        )
+        return 2
     from bench.targets import NotGenerated, Page, choose_pages, choose_viewers, scale_summary
 
     prepare_static_files()
