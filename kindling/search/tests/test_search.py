@@ -188,3 +188,37 @@ def test_rebuilding_the_index_restores_every_document(alice):  # type: ignore[no
     call_command("rebuild_search_index", "--batch-size", "2", stdout=out)
     assert "resource: 1" in out.getvalue()
     assert found(alice, "kite") == {("resource", resource.pk)}
+
+
+def test_a_moderator_hiding_and_restoring_a_need_is_reflected_at_once(alice):  # type: ignore[no-untyped-def]
+    from kindling.moderation.actions import hide_content, restore_content
+
+    moderator = UserFactory(is_moderator=True)
+    need = NeedFactory(title="Grading rubric for debates")
+    response = ResponseFactory(need=need, body="Score the rebuttals separately.")
+    hide_content(need, moderator=moderator, reason="Spam")
+    assert found(alice, "rebuttals") == set()
+    restore_content(need, moderator=moderator, reason="Not spam")
+    assert found(alice, "rebuttals") == {("need", need.pk), ("response", response.pk)}
+
+
+def test_a_circle_turning_invite_only_hides_its_content_from_outsiders(bob):  # type: ignore[no-untyped-def]
+    circle = CircleFactory(visibility="open")
+    resource = ResourceFactory(title="Makerspace inventory", circle=circle)
+    assert found(bob, "makerspace") == {("resource", resource.pk)}
+    circle.visibility = "invite"
+    circle.save()
+    assert found(bob, "makerspace") == set()
+
+
+def test_the_search_page_suggests_a_spelling_that_finds_something(alice_client):  # type: ignore[no-untyped-def]
+    ResourceFactory(title="Photosynthesis investigation")
+    response = alice_client.get(reverse("search:search"), {"q": "photosinthesis"})
+    assert "Did you mean:" in response.content.decode()
+
+
+def test_a_misspelling_found_only_in_hidden_content_suggests_nothing(alice):  # type: ignore[no-untyped-def]
+    resource = ResourceFactory(title="Xylophone lesson")
+    resource.is_hidden = True
+    resource.save()
+    assert search(alice, "xylophome").suggestion == ""
