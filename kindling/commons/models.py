@@ -340,6 +340,8 @@ class Need(Content):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "-created_at"], name="need_status_idx"),
+            # "Needs you could help with": open, nobody helped yet, newest first.
+            models.Index(fields=["status", "helped_count", "-created_at"], name="need_help_idx"),
             models.Index(fields=["author", "-created_at"], name="need_author_idx"),
             models.Index(fields=["circle", "-created_at"], name="need_circle_idx"),
         ]

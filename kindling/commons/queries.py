@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -136,8 +136,9 @@ def lineage_for(
             else:
                 links = Lineage.objects.filter(builds_on_id__in=frontier)
                 found = visible.filter(pk__in=links.values("resource_id"))
-            found_list = list(found.exclude(pk__in=list(nodes)).order_by("-useful_count", "id"))
-            found_list = found_list[:LINEAGE_WIDTH]
+            found_list = list(
+                found.exclude(pk__in=list(nodes)).order_by("-useful_count", "id")[:LINEAGE_WIDTH]
+            )
             found_ids = [r.pk for r in found_list]
             pair_filter = (
                 Q(resource_id__in=frontier, builds_on_id__in=found_ids)
@@ -156,6 +157,13 @@ def lineage_for(
             frontier = found_ids
     drawing = layout_lineage(list(nodes.values()), edges)
     return direct[-1], direct[1], drawing
+
+
+def tagged_with(model: type[Resource] | type[Need], tag_ids: Any) -> QuerySet[Any]:
+    """A correlated subquery: this row carries one of these tags (for EXISTS filters)."""
+    through = model.tags.through
+    field = "resource_id" if model is Resource else "need_id"
+    return through.objects.filter(**{field: OuterRef("pk"), "tag_id__in": tag_ids})
 
 
 def would_make_a_cycle(resource_id: int, builds_on_ids: list[int]) -> set[int]:
@@ -190,15 +198,30 @@ def home_stream(viewer: User) -> HomeStream:
         followed[kind].add(object_id)
     tag_ids, user_ids, circle_ids = followed["tag"], followed["user"], followed["circle"]
     follows_anything = bool(tag_ids or user_ids or circle_ids)
-    of_interest = (
-        Q(tags__in=tag_ids) | Q(author_id__in=user_ids) | Q(circle_id__in=circle_ids)
-        if follows_anything
-        else Q()
-    )
+
+    def followed_filter(model: type[Resource] | type[Need]) -> Q:
+        # EXISTS rather than a join: no DISTINCT, so the database can walk the created_at index
+        # newest first and stop at the first few matches instead of sorting every match.
+        if not follows_anything:
+            return Q()
+        return (
+            Q(Exists(tagged_with(model, tag_ids)))
+            | Q(author_id__in=user_ids)
+            | Q(circle_id__in=circle_ids)
+        )
+
     resources = list(
-        resource_list(viewer).filter(of_interest).exclude(author_id=viewer.pk).distinct()[:8]
+        resource_list(viewer)
+        .filter(followed_filter(Resource))
+        .exclude(author_id=viewer.pk)
+        .order_by("-created_at")[:8]
     )
-    needs = list(need_list(viewer).filter(of_interest).exclude(author_id=viewer.pk).distinct()[:8])
+    needs = list(
+        need_list(viewer)
+        .filter(followed_filter(Need))
+        .exclude(author_id=viewer.pk)
+        .order_by("-created_at")[:8]
+    )
     mixed: list[Resource | Need] = [*resources, *needs]
     following = sorted(mixed, key=lambda item: item.created_at, reverse=True)[:10]
     since = timezone.now() - timedelta(days=30)
@@ -208,19 +231,21 @@ def home_stream(viewer: User) -> HomeStream:
         .order_by("-useful_count", "-created_at")[:5]
     )
     profile = getattr(viewer, "profile", None)
-    slugs = [*(profile.subjects if profile else []), *(profile.grade_bands if profile else [])]
-    interest = Q(tags__kind=TagKind.SUBJECT, tags__slug__in=slugs) | Q(
-        tags__kind=TagKind.GRADE_BAND, tags__slug__in=slugs
-    )
-    if tag_ids:
-        interest |= Q(tags__in=tag_ids)
+    subjects = profile.subjects if profile else []
+    bands = profile.grade_bands if profile else []
+    interest_tags = Tag.objects.filter(
+        Q(kind=TagKind.SUBJECT, slug__in=subjects)
+        | Q(kind=TagKind.GRADE_BAND, slug__in=bands)
+        | Q(pk__in=tag_ids)
+    ).values("pk")
+    # Open needs nobody has been helped on yet, newest first, in the member's subjects, grade
+    # bands or followed tags.
     needs_to_help = list(
         need_list(viewer)
-        .filter(status=NeedStatus.OPEN)
-        .filter(interest)
+        .filter(status=NeedStatus.OPEN, helped_count=0)
+        .filter(Exists(tagged_with(Need, interest_tags)))
         .exclude(author_id=viewer.pk)
-        .distinct()
-        .order_by("helped_count", "-created_at")[:6]
+        .order_by("-created_at")[:6]
     )
     return HomeStream(following, most_useful, needs_to_help, follows_anything)
 

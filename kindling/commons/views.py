@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.db.models import Exists
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -36,6 +36,7 @@ from kindling.commons.models import (
     TagKind,
 )
 from kindling.commons.querysets import is_moderator
+from kindling.core.pagination import CappedPaginator
 from kindling.core.submissions import submit_once
 
 if TYPE_CHECKING:
@@ -54,7 +55,18 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 
 def _page(request: HttpRequest, queryset: Any) -> Any:
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    """One page of a list, choosing the page's ids first and only then loading those rows.
+
+    With the author and circle joined in, SQLite may start from the wrong table and sort every
+    match; ordering bare ids walks the created_at index and stops after one page.
+    """
+    number = request.GET.get("page")
+    ids = queryset.select_related(None).prefetch_related(None).values_list("pk", flat=True)
+    page = CappedPaginator.for_request(ids, PER_PAGE, number).get_page(number)
+    page_ids = list(page.object_list)
+    rows = {row.pk: row for row in queryset.filter(pk__in=page_ids).order_by()}
+    page.object_list = [rows[pk] for pk in page_ids if pk in rows]
+    return page
 
 
 def _refusal(request: HttpRequest, error: Exception) -> None:
@@ -582,9 +594,9 @@ def tag_detail(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         raise Http404("Unknown kind of tag.")
     tag = get_object_or_404(Tag.objects.select_related("habit"), kind=kind, slug=slug)
     show = "needs" if request.GET.get("show") == "needs" else "resources"
-    items = (
-        queries.need_list(request.user) if show == "needs" else queries.resource_list(request.user)
-    ).filter(tags=tag)
+    model: type[Resource] | type[Need] = Need if show == "needs" else Resource
+    listing = queries.need_list if show == "needs" else queries.resource_list
+    items = listing(request.user).filter(Exists(queries.tagged_with(model, [tag.pk])))
     from kindling.notifications.queries import is_following
 
     return render(

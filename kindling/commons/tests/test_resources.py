@@ -325,7 +325,7 @@ def test_collections_keep_resources_and_private_ones_stay_private(alice_client, 
 
 def test_resource_list_runs_a_fixed_number_of_queries(bob_client, django_assert_num_queries):
     ResourceFactory.create_batch(2)
-    with django_assert_num_queries(6) as first:
+    with django_assert_num_queries(7) as first:
         bob_client.get(reverse("commons:resource_list"))
     for resource in ResourceFactory.create_batch(15):
         resource.tags.add(Tag.objects.get(kind="subject", slug="science"))
