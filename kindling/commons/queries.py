@@ -159,6 +159,19 @@ def lineage_for(
     return direct[-1], direct[1], drawing
 
 
+def first_rows(queryset: QuerySet[Any], limit: int) -> list[Any]:
+    """The first ``limit`` rows in the queryset's order, choosing ids before loading rows.
+
+    Joined to authors and circles, SQLite may plan from the wrong table and sort every match;
+    ordering bare ids walks the created_at index and stops early.
+    """
+    ids = list(
+        queryset.select_related(None).prefetch_related(None).values_list("pk", flat=True)[:limit]
+    )
+    rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 def tagged_with(model: type[Resource] | type[Need], tag_ids: Any) -> QuerySet[Any]:
     """A correlated subquery: this row carries one of these tags (for EXISTS filters)."""
     through = model.tags.through
@@ -210,25 +223,28 @@ def home_stream(viewer: User) -> HomeStream:
             | Q(circle_id__in=circle_ids)
         )
 
-    resources = list(
+    resources = first_rows(
         resource_list(viewer)
         .filter(followed_filter(Resource))
         .exclude(author_id=viewer.pk)
-        .order_by("-created_at")[:8]
+        .order_by("-created_at"),
+        8,
     )
-    needs = list(
+    needs = first_rows(
         need_list(viewer)
         .filter(followed_filter(Need))
         .exclude(author_id=viewer.pk)
-        .order_by("-created_at")[:8]
+        .order_by("-created_at"),
+        8,
     )
     mixed: list[Resource | Need] = [*resources, *needs]
     following = sorted(mixed, key=lambda item: item.created_at, reverse=True)[:10]
     since = timezone.now() - timedelta(days=30)
-    most_useful = list(
+    most_useful = first_rows(
         resource_list(viewer)
         .filter(created_at__gte=since, useful_count__gt=0)
-        .order_by("-useful_count", "-created_at")[:5]
+        .order_by("-useful_count", "-created_at"),
+        5,
     )
     profile = getattr(viewer, "profile", None)
     subjects = profile.subjects if profile else []
@@ -240,12 +256,13 @@ def home_stream(viewer: User) -> HomeStream:
     ).values("pk")
     # Open needs nobody has been helped on yet, newest first, in the member's subjects, grade
     # bands or followed tags.
-    needs_to_help = list(
+    needs_to_help = first_rows(
         need_list(viewer)
         .filter(status=NeedStatus.OPEN, helped_count=0)
         .filter(Exists(tagged_with(Need, interest_tags)))
         .exclude(author_id=viewer.pk)
-        .order_by("-created_at")[:6]
+        .order_by("-created_at"),
+        6,
     )
     return HomeStream(following, most_useful, needs_to_help, follows_anything)
 
