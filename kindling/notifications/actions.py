@@ -399,7 +399,9 @@ def send_daily_digests(*, now: datetime | None = None) -> int:
 def send_digest(settings_id: int, *, now: datetime) -> bool:
     """Send one member their daily digest, if one is due and there is something in it."""
     row = (
-        NotificationSettings.objects.select_for_update()
+        # of=("self",): PostgreSQL cannot lock the nullable side of the profile's outer join,
+        # and only this member's settings row needs the lock anyway.
+        NotificationSettings.objects.select_for_update(of=("self",))
         .select_related("user__profile")
         .filter(pk=settings_id)
         .first()
