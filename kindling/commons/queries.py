@@ -159,17 +159,24 @@ def lineage_for(
     return direct[-1], direct[1], drawing
 
 
-def first_rows(queryset: QuerySet[Any], limit: int) -> list[Any]:
-    """The first ``limit`` rows in the queryset's order, choosing ids before loading rows.
+def ordered_ids(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The queryset's primary keys in its order, without the joins that only display needs.
 
     Joined to authors and circles, SQLite may plan from the wrong table and sort every match;
     ordering bare ids walks the created_at index and stops early.
     """
-    ids = list(
-        queryset.select_related(None).prefetch_related(None).values_list("pk", flat=True)[:limit]
-    )
+    return queryset.select_related(None).prefetch_related(None).values_list("pk", flat=True)
+
+
+def rows_for_ids(queryset: QuerySet[Any], ids: list[int]) -> list[Any]:
+    """Load these rows (with the queryset's joins and prefetches) in the order of ``ids``."""
     rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
     return [rows[pk] for pk in ids if pk in rows]
+
+
+def first_rows(queryset: QuerySet[Any], limit: int) -> list[Any]:
+    """The first ``limit`` rows in the queryset's order, choosing ids before loading rows."""
+    return rows_for_ids(queryset, list(ordered_ids(queryset)[:limit]))
 
 
 def tagged_with(model: type[Resource] | type[Need], tag_ids: Any) -> QuerySet[Any]:

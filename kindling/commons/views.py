@@ -55,17 +55,11 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 
 def _page(request: HttpRequest, queryset: Any) -> Any:
-    """One page of a list, choosing the page's ids first and only then loading those rows.
-
-    With the author and circle joined in, SQLite may start from the wrong table and sort every
-    match; ordering bare ids walks the created_at index and stops after one page.
-    """
+    """One page of a list: the page's ids are chosen first, then only those rows are loaded."""
     number = request.GET.get("page")
-    ids = queryset.select_related(None).prefetch_related(None).values_list("pk", flat=True)
+    ids = queries.ordered_ids(queryset)
     page = CappedPaginator.for_request(ids, PER_PAGE, number).get_page(number)
-    page_ids = list(page.object_list)
-    rows = {row.pk: row for row in queryset.filter(pk__in=page_ids).order_by()}
-    page.object_list = [rows[pk] for pk in page_ids if pk in rows]
+    page.object_list = queries.rows_for_ids(queryset, list(page.object_list))
     return page
 
 
