@@ -18,10 +18,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, IntegerField, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -95,41 +93,44 @@ def _is_exempt(user: User | AnonymousUser) -> bool:
     return bool(user.is_staff or is_moderator(user))
 
 
-def _authored_count(model: Any, user_id: int, **filters: Any) -> Coalesce:
-    """A subquery counting this member's rows of one kind (grouped by author: one row or none)."""
-    rows = (
-        model.objects.filter(author_id=user_id, **filters)
-        .order_by()
-        .values("author_id")
-        .annotate(n=Count("pk"))
-        .values("n")
+def _activity_sql() -> str:
+    """One statement: posts in the last hour, posts not hidden, and whether others found any useful.
+
+    Written as SQL because Django took about 10 ms to compile the same eleven subqueries as
+    ORM expressions on every page with a posting form, while the database answers in well under
+    a millisecond (each subquery walks one member's rows through an ``author`` index).
+    """
+    # Only table names from the models are formatted in; every value is a query parameter.
+    tables = [model._meta.db_table for model in (Resource, Need, Response, Comment)]
+    recent = " + ".join(
+        f"(SELECT COUNT(*) FROM {table} WHERE author_id = %(user)s AND created_at >= %(since)s)"  # noqa: S608
+        for table in tables
     )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+    standing = " + ".join(
+        f"(SELECT COUNT(*) FROM {table} WHERE author_id = %(user)s AND is_hidden = %(no)s)"  # noqa: S608
+        for table in tables
+    )
+    resource, need, response, _comment = tables
+    recognised = (
+        f"EXISTS (SELECT 1 FROM {resource} WHERE author_id = %(user)s AND useful_count > 0)"  # noqa: S608
+        f" OR EXISTS (SELECT 1 FROM {need} WHERE author_id = %(user)s AND useful_count > 0)"
+        f" OR EXISTS (SELECT 1 FROM {response} WHERE author_id = %(user)s"
+        " AND is_hidden = %(no)s AND (useful_count > 0 OR helped = %(yes)s))"
+    )
+    return f"SELECT {recent}, {standing}, CASE WHEN {recognised} THEN 1 ELSE 0 END"
 
 
 def _activity(user: User) -> dict[str, Any]:
     """Posts in the last hour, posts not hidden, and whether others found any useful: one query."""
-    since = timezone.now() - timedelta(hours=1)
-    models = (Resource, Need, Response, Comment)
-    recent = [_authored_count(model, user.pk, created_at__gte=since) for model in models]
-    standing = [_authored_count(model, user.pk, is_hidden=False) for model in models]
-    recognised = (
-        Exists(Resource.objects.filter(author_id=user.pk, useful_count__gt=0))
-        | Exists(Need.objects.filter(author_id=user.pk, useful_count__gt=0))
-        | Exists(
-            Response.objects.filter(
-                Q(useful_count__gt=0) | Q(helped=True), author_id=user.pk, is_hidden=False
-            )
-        )
-    )
-    # request.user is a lazy wrapper, so the model comes from settings, not type(user).
-    queryset: QuerySet[Any] = get_user_model().objects.filter(pk=user.pk)
-    row = queryset.annotate(
-        recent_posts=recent[0] + recent[1] + recent[2] + recent[3],
-        contributions=standing[0] + standing[1] + standing[2] + standing[3],
-        recognised=recognised,
-    ).values("recent_posts", "contributions", "recognised")
-    return row.first() or {"recent_posts": 0, "contributions": 0, "recognised": False}
+    since = connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(hours=1))
+    with connection.cursor() as cursor:
+        cursor.execute(_activity_sql(), {"user": user.pk, "since": since, "no": False, "yes": True})
+        recent_posts, contributions, recognised = cursor.fetchone()
+    return {
+        "recent_posts": int(recent_posts),
+        "contributions": int(contributions),
+        "recognised": bool(recognised),
+    }
 
 
 def _is_new(user: User, activity: dict[str, Any]) -> bool:
