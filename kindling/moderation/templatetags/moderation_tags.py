@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from kindling.moderation import content
 from kindling.moderation.models import FlagReason
@@ -12,6 +17,32 @@ from kindling.moderation.queries import has_blocked
 from kindling.moderation.trust import PostingLimits, posting_limits
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def flag_link(
+    context: template.Context, kind: str, object_id: int, author_id: int | None = None
+) -> SafeString:
+    """A link to the flag form for one post in a list (responses, comments): one link each
+    instead of a whole form, so a long thread stays light. The viewer's own posts get none.
+    ``{% flag_link "response" response.pk response.author_id %}``"""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or user is None or not user.is_authenticated or author_id == user.pk:
+        return SafeString()
+    query = urlencode(
+        {
+            "kind": kind,
+            "object_id": object_id,
+            "next": f"{request.get_full_path()}#{kind}-{object_id}",
+        }
+    )
+    return format_html(
+        '<a class="flag-link" href="{}?{}">{}</a>',
+        reverse("moderation:flag"),
+        query,
+        _("Flag for moderators"),
+    )
 
 
 @register.simple_tag

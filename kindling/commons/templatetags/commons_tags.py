@@ -1,0 +1,86 @@
+"""Small pieces every list and page of the commons repeats, built in Python.
+
+A byline or a row of tag pills appears once per card, response and comment, up to a hundred
+times a page; as ``{% include %}``s they were a large share of each page's rendering time, so
+they are built here with ``format_html`` (which escapes every value) instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def member_name(author: Any) -> str:
+    """The name a member goes by: their display name, or their e-mail address without one."""
+    profile = getattr(author, "profile", None)
+    return (getattr(profile, "display_name", "") or "") or getattr(author, "email", "")
+
+
+@register.simple_tag
+def byline(author: Any, when: Any, circle: Any = None, attribution: str = "") -> SafeString:
+    """Who wrote a post, how long ago, in which circle, and the licence note of imported posts:
+    ``{% byline need.author need.created_at need.circle need.attribution %}``."""
+    profile = getattr(author, "profile", None)
+    name = member_name(author)
+    who = format_html('<a href="{}">{}</a>', profile.get_absolute_url(), name) if profile else name
+    moment = format_html(
+        '<time datetime="{}">{}</time>',
+        timezone.localtime(when).isoformat() if timezone.is_aware(when) else when.isoformat(),
+        _("%(ago)s ago") % {"ago": timesince(when)},
+    )
+    where = (
+        format_html(' · {} <a href="{}">{}</a>', _("in"), circle.get_absolute_url(), circle.name)
+        if circle
+        else ""
+    )
+    html = format_html('<p class="byline muted">{} · {}{}</p>', who, moment, where)
+    if attribution:
+        html = format_html('{}\n<p class="attribution muted">{}</p>', html, attribution)
+    return html
+
+
+@register.simple_tag
+def tag_pills(tags: Any, label: str = "") -> SafeString:
+    """A post's tags as links to their pages: ``{% tag_pills resource.tags.all %}``."""
+    items = format_html_join(
+        "",
+        '<li><a class="pill pill--{}" href="{}">{}</a></li>',
+        ((tag.kind, tag.get_absolute_url(), tag.display_name) for tag in tags),
+    )
+    if not items:
+        return SafeString()
+    return format_html(
+        '<ul class="pill-list tag-list" aria-label="{}">{}</ul>', label or _("Tags"), items
+    )
+
+
+@register.simple_tag(takes_context=True)
+def useful_button(context: template.Context, kind: str, target: Any, voted: bool) -> SafeString:
+    """The "Useful" toggle for a post, with its count; htmx swaps it in place, and without
+    JavaScript it posts and comes back: ``{% useful_button "response" response voted %}``."""
+    request = context.get("request")
+    url = reverse("commons:vote", args=[kind, target.pk])
+    return format_html(
+        '<form method="post" action="{url}" class="inline-form useful-form" hx-post="{url}"'
+        ' hx-swap="outerHTML">\n'
+        '  <input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
+        '<input type="hidden" name="next" value="{next}">\n'
+        '  <button type="submit" class="useful-button" aria-pressed="{pressed}">{label}'
+        ' <span class="useful-count">{count}</span></button>\n</form>',
+        url=url,
+        csrf=context.get("csrf_token", ""),
+        next=request.get_full_path() if request is not None else "",
+        pressed="true" if voted else "false",
+        label=_("Useful ✓") if voted else _("Useful"),
+        count=target.useful_count,
+    )
