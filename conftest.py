@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -23,6 +24,13 @@ def _default_language() -> Iterator[None]:
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # Each test starts with an empty cache: a card cached by an earlier test for a row that had
+    # the same id (the database reuses them after a rollback) must not show up in this one.
+    cache.clear()
 
 
 @pytest.fixture

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
+from kindling.commons.cards import Card, card_refs, cards_for
 from kindling.commons.lineage import LineageDrawing, LineageNode, layout_lineage
 from kindling.commons.models import (
     Collection,
@@ -119,42 +121,45 @@ def voted_ids(viewer: User | AnonymousUser, kind: str, ids: list[int]) -> set[in
 
 def lineage_for(
     resource: Resource, viewer: User | AnonymousUser
-) -> tuple[list[Resource], list[Resource], LineageDrawing]:
-    """What a resource builds on, what was built on it, and the drawing of both directions."""
+) -> tuple[list[LineageNode], list[LineageNode], LineageDrawing]:
+    """What a resource builds on, what was built on it, and the drawing of both directions.
+
+    Each level of each direction is two light queries: the links out of the level before, then
+    the most useful of the resources they reach that the viewer may see (ids and titles only).
+    """
     visible = Resource.objects.listed_for(viewer)
     nodes = {resource.pk: LineageNode(resource.pk, resource.title, resource.get_absolute_url(), 0)}
     edges: list[tuple[int, int]] = []
-    direct: dict[int, list[Resource]] = {-1: [], 1: []}
+    direct: dict[int, list[LineageNode]] = {-1: [], 1: []}
     for direction in (-1, 1):
         frontier = [resource.pk]
         for level in range(1, LINEAGE_DEPTH + 1):
             if not frontier:
                 break
-            if direction < 0:
-                links = Lineage.objects.filter(resource_id__in=frontier)
-                found = visible.filter(pk__in=links.values("builds_on_id"))
-            else:
-                links = Lineage.objects.filter(builds_on_id__in=frontier)
-                found = visible.filter(pk__in=links.values("resource_id"))
-            found_list = list(
-                found.exclude(pk__in=list(nodes)).order_by("-useful_count", "id")[:LINEAGE_WIDTH]
-            )
-            found_ids = [r.pk for r in found_list]
-            pair_filter = (
-                Q(resource_id__in=frontier, builds_on_id__in=found_ids)
-                if direction < 0
-                else Q(resource_id__in=found_ids, builds_on_id__in=frontier)
-            )
-            edges.extend(
-                Lineage.objects.filter(pair_filter).values_list("resource_id", "builds_on_id")
-            )
-            for item in found_list:
-                nodes[item.pk] = LineageNode(
-                    item.pk, item.title, item.get_absolute_url(), direction * level
+            # Links out of the frontier, as (frontier end, far end) pairs.
+            near, far = ("resource_id", "builds_on_id")[::-direction]
+            links = list(Lineage.objects.filter(**{f"{near}__in": frontier}).values_list(near, far))
+            reached = {far_id for _near_id, far_id in links} - set(nodes)
+            found = (
+                list(
+                    visible.filter(pk__in=reached)
+                    .order_by("-useful_count", "id")
+                    .values_list("pk", "title")[:LINEAGE_WIDTH]
                 )
+                if reached
+                else []
+            )
+            found_ids = {pk for pk, _title in found}
+            # Edges are kept as (resource_id, builds_on_id) whichever way we walked.
+            edges.extend(pair[::-direction] for pair in links if pair[1] in found_ids)
+            level_nodes = [
+                LineageNode(pk, title, reverse("commons:resource", args=[pk]), direction * level)
+                for pk, title in found
+            ]
+            nodes.update((node.id, node) for node in level_nodes)
             if level == 1:
-                direct[direction] = found_list
-            frontier = found_ids
+                direct[direction] = level_nodes
+            frontier = [pk for pk, _title in found]
     drawing = layout_lineage(list(nodes.values()), edges)
     return direct[-1], direct[1], drawing
 
@@ -169,14 +174,22 @@ def ordered_ids(queryset: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def rows_for_ids(queryset: QuerySet[Any], ids: list[int]) -> list[Any]:
-    """Load these rows (with the queryset's joins and prefetches) in the order of ``ids``."""
-    rows = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
+    """Load these rows, with the queryset's joins and prefetches, in the order of ``ids``.
+
+    ``ids`` must come from ``queryset`` itself (``ordered_ids``, ``card_refs``): its filters,
+    visibility included, already chose them, so they are not compiled and run a second time.
+    """
+    rows_query = queryset.model._default_manager.filter(pk__in=ids)
+    rows_query.query.select_related = queryset.query.select_related
+    rows_query = rows_query.prefetch_related(*getattr(queryset, "_prefetch_related_lookups", ()))
+    rows = {row.pk: row for row in rows_query}
     return [rows[pk] for pk in ids if pk in rows]
 
 
-def first_rows(queryset: QuerySet[Any], limit: int) -> list[Any]:
-    """The first ``limit`` rows in the queryset's order, choosing ids before loading rows."""
-    return rows_for_ids(queryset, list(ordered_ids(queryset)[:limit]))
+def first_cards(queryset: QuerySet[Any], limit: int) -> list[Card]:
+    """The cards of the first ``limit`` rows in the queryset's order (ids first, rows only for
+    cards the cache lacks)."""
+    return cards_for(queryset, list(card_refs(queryset)[:limit]))
 
 
 def tagged_with(model: type[Resource] | type[Need], tag_ids: Any) -> QuerySet[Any]:
@@ -201,9 +214,9 @@ def would_make_a_cycle(resource_id: int, builds_on_ids: list[int]) -> set[int]:
 
 @dataclass
 class HomeStream:
-    following: list[Resource | Need]
-    most_useful: list[Resource]
-    needs_to_help: list[Need]
+    following: list[Card]
+    most_useful: list[dict[str, Any]]
+    needs_to_help: list[Card]
     follows_anything: bool
 
 
@@ -230,28 +243,28 @@ def home_stream(viewer: User) -> HomeStream:
             | Q(circle_id__in=circle_ids)
         )
 
-    resources = first_rows(
+    resources = first_cards(
         resource_list(viewer)
         .filter(followed_filter(Resource))
         .exclude(author_id=viewer.pk)
         .order_by("-created_at"),
         8,
     )
-    needs = first_rows(
+    needs = first_cards(
         need_list(viewer)
         .filter(followed_filter(Need))
         .exclude(author_id=viewer.pk)
         .order_by("-created_at"),
         8,
     )
-    mixed: list[Resource | Need] = [*resources, *needs]
-    following = sorted(mixed, key=lambda item: item.created_at, reverse=True)[:10]
+    following = sorted([*resources, *needs], key=lambda card: card.created_at, reverse=True)[:10]
     since = timezone.now() - timedelta(days=30)
-    most_useful = first_rows(
-        resource_list(viewer)
+    # Titles and counts only: no rows, joins or tags to load.
+    most_useful = list(
+        Resource.objects.listed_for(viewer)
         .filter(created_at__gte=since, useful_count__gt=0)
-        .order_by("-useful_count", "-created_at"),
-        5,
+        .order_by("-useful_count", "-created_at")
+        .values("pk", "title", "useful_count")[:5]
     )
     profile = getattr(viewer, "profile", None)
     subjects = profile.subjects if profile else []
@@ -263,7 +276,7 @@ def home_stream(viewer: User) -> HomeStream:
     ).values("pk")
     # Open needs nobody has been helped on yet, newest first, in the member's subjects, grade
     # bands or followed tags.
-    needs_to_help = first_rows(
+    needs_to_help = first_cards(
         need_list(viewer)
         .filter(status=NeedStatus.OPEN, helped_count=0)
         .filter(Exists(tagged_with(Need, interest_tags)))
@@ -276,21 +289,29 @@ def home_stream(viewer: User) -> HomeStream:
 
 @dataclass
 class Contributions:
-    resources: list[Resource]
-    needs: list[Need]
-    responses: list[Response]
+    """A profile's list of what the member shared: titles and links only."""
+
+    resources: list[dict[str, Any]]
+    needs: list[dict[str, Any]]
+    responses: list[dict[str, Any]]
     helpful_count: int
     collections: list[Collection]
 
 
 def contributions_for(member: User, viewer: User | AnonymousUser) -> Contributions:
     """What a member has shared, as the viewer may see it, for their profile page."""
-    resources = list(resource_list(viewer).filter(author_id=member.pk)[:10])
-    needs = list(need_list(viewer).filter(author_id=member.pk)[:10])
+    resources = Resource.objects.listed_for(viewer).filter(author_id=member.pk)
+    needs = Need.objects.listed_for(viewer).filter(author_id=member.pk)
     responses = Response.objects.visible_to(viewer).filter(author_id=member.pk, is_hidden=False)
-    recent = list(responses.select_related("need").order_by("-created_at")[:10])
+    recent = responses.order_by("-created_at").values("pk", "need_id", "need__title", "helped")
     helpful = responses.filter(helped=True).count()
     collections = Collection.objects.filter(owner_id=member.pk)
     if viewer.pk != member.pk:
         collections = collections.filter(is_public=True)
-    return Contributions(resources, needs, recent, helpful, list(collections[:20]))
+    return Contributions(
+        list(resources.order_by("-created_at").values("pk", "title")[:10]),
+        list(needs.order_by("-created_at").values("pk", "title")[:10]),
+        list(recent[:10]),
+        helpful,
+        list(collections[:20]),
+    )

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kindling.commons import actions, queries
+from kindling.commons import actions, cards, queries
 from kindling.commons.diffs import diff_lines
 from kindling.commons.forms import (
     CollectionForm,
@@ -63,6 +63,15 @@ def _page(request: HttpRequest, queryset: Any) -> Any:
     return page
 
 
+def _card_page(request: HttpRequest, queryset: Any) -> Any:
+    """One page of a list of resources or needs, as cards (most of them from the cache)."""
+    number = request.GET.get("page")
+    refs = cards.card_refs(queryset)
+    page = CappedPaginator.for_request(refs, PER_PAGE, number).get_page(number)
+    page.object_list = cards.cards_for(queryset, list(page.object_list))
+    return page
+
+
 def _refusal(request: HttpRequest, error: Exception) -> None:
     text = error.messages[0] if isinstance(error, ValidationError) else str(error)
     messages.error(request, text or _("That is not allowed."))
@@ -89,7 +98,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "commons/resource_list.html",
-        {"page": _page(request, resources), "order": "useful" if order == "useful" else "new"},
+        {"page": _card_page(request, resources), "order": "useful" if order == "useful" else "new"},
     )
 
 
@@ -312,7 +321,7 @@ def need_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "commons/need_list.html",
-        {"page": _page(request, needs.order_by("-created_at", "-id")), "show": show},
+        {"page": _card_page(request, needs.order_by("-created_at", "-id")), "show": show},
     )
 
 
@@ -599,7 +608,7 @@ def tag_detail(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         {
             "tag": tag,
             "show": show,
-            "page": _page(request, items.order_by("-created_at", "-id")),
+            "page": _card_page(request, items.order_by("-created_at", "-id")),
             "is_following": is_following(request.user, "tag", tag.pk),
         },
     )

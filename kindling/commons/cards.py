@@ -1,0 +1,102 @@
+"""Cards: the short form of a resource or need that lists, streams and tag pages show.
+
+A card reads the same for every member allowed to see it, so each is rendered once and kept in
+the cache under a key that changes whenever what it shows changes: its edits (``updated_at``),
+its counters, a need's status, the reader's language, and the "3 days ago" text of its byline.
+A list first picks its ids (with those few columns) in one query, asks the cache for all its
+cards at once, and loads and renders only the rows whose card is missing. Visibility is decided
+by the query that picks the ids, never by the cache.
+
+What a card shows of other objects (the author's display name, the circle's name, the names of
+tags) is not in the key; a change there shows on cards within ``CARD_TIMEOUT`` seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
+from django.utils.translation import get_language
+
+from kindling.commons.models import Need, Resource
+
+__all__ = ["CARD_TIMEOUT", "Card", "card_refs", "cards_for"]
+
+CARD_TIMEOUT = 10 * 60
+_TEMPLATES = {
+    "resource": "commons/partials/resource_card.html",
+    "need": "commons/partials/need_card.html",
+}
+# What, besides the id and the creation time, a card's key is made of.
+_VERSION_FIELDS = {
+    "resource": ("updated_at", "useful_count"),
+    "need": ("updated_at", "status", "response_count", "helped_count"),
+}
+
+
+@dataclass(frozen=True)
+class Card:
+    kind: str
+    pk: int
+    created_at: datetime
+    html: SafeString
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def card_refs(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The queryset as the tuples ``cards_for`` needs (id, created_at, version columns), in its
+    order and without the joins and prefetches that only rendering needs."""
+    kind = queryset.model.KIND
+    return (
+        queryset.select_related(None)
+        .prefetch_related(None)
+        .values_list("pk", "created_at", *_VERSION_FIELDS[kind])
+    )
+
+
+def _key(kind: str, language: str, ref: tuple[Any, ...]) -> str:
+    pk, created_at, *version = ref
+    stamp = ":".join(
+        str(value.timestamp()) if isinstance(value, datetime) else str(value) for value in version
+    )
+    # The byline says "3 days ago": a card is rendered again when that text changes.
+    return f"card:1:{language}:{kind}:{pk}:{stamp}:{timesince(created_at)}".replace(" ", "_")
+
+
+def cards_for(
+    queryset: QuerySet[Resource] | QuerySet[Need], refs: list[tuple[Any, ...]]
+) -> list[Card]:
+    """The cards for ``refs`` (rows of ``card_refs(queryset)``), in their order.
+
+    ``queryset`` is the one the refs came from, with the joins and prefetches a card needs; it
+    loads only the rows whose card is not cached. A row that disappeared in between is left out.
+    """
+    from kindling.commons.queries import rows_for_ids
+
+    if not refs:
+        return []
+    kind = queryset.model.KIND
+    language = get_language() or ""
+    keys = {ref[0]: _key(kind, language, ref) for ref in refs}
+    found: dict[str, Any] = cache.get_many(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in found]
+    if missing:
+        fresh = {
+            keys[row.pk]: render_to_string(_TEMPLATES[kind], {kind: row})
+            for row in rows_for_ids(queryset, missing)
+        }
+        cache.set_many(fresh, CARD_TIMEOUT)
+        found.update(fresh)
+    return [
+        Card(kind, ref[0], ref[1], SafeString(found[keys[ref[0]]]))
+        for ref in refs
+        if keys[ref[0]] in found
+    ]
