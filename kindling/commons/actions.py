@@ -162,7 +162,10 @@ def can_edit_resource(user: User, resource: Resource) -> bool:
         return True
     if resource.is_locked or resource.is_hidden:
         return resource.author_id == user.pk and not resource.is_locked
-    return resource.author_id == user.pk or resource.co_authors.filter(pk=user.pk).exists()
+    if resource.author_id == user.pk:
+        return True
+    # .all() uses the co-authors pages prefetch with the resource (a few people at most).
+    return any(co_author.pk == user.pk for co_author in resource.co_authors.all())
 
 
 @transaction.atomic

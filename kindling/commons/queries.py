@@ -124,34 +124,24 @@ def lineage_for(
 ) -> tuple[list[LineageNode], list[LineageNode], LineageDrawing]:
     """What a resource builds on, what was built on it, and the drawing of both directions.
 
-    Each level of each direction is two light queries: the links out of the level before, then
-    the most useful of the resources they reach that the viewer may see (ids and titles only).
+    One light query per level of each direction (the most useful resources the viewer may see
+    that link to the level before: ids and titles only), then one for the edges between them.
     """
     visible = Resource.objects.listed_for(viewer)
     nodes = {resource.pk: LineageNode(resource.pk, resource.title, resource.get_absolute_url(), 0)}
-    edges: list[tuple[int, int]] = []
     direct: dict[int, list[LineageNode]] = {-1: [], 1: []}
     for direction in (-1, 1):
+        # Walking back (-1) follows resource -> builds_on; walking forward, the reverse.
+        near, far = ("resource_id", "builds_on_id")[::-direction]
         frontier = [resource.pk]
         for level in range(1, LINEAGE_DEPTH + 1):
-            if not frontier:
-                break
-            # Links out of the frontier, as (frontier end, far end) pairs.
-            near, far = ("resource_id", "builds_on_id")[::-direction]
-            links = list(Lineage.objects.filter(**{f"{near}__in": frontier}).values_list(near, far))
-            reached = {far_id for _near_id, far_id in links} - set(nodes)
-            found = (
-                list(
-                    visible.filter(pk__in=reached)
-                    .order_by("-useful_count", "id")
-                    .values_list("pk", "title")[:LINEAGE_WIDTH]
-                )
-                if reached
-                else []
+            reached = Lineage.objects.filter(**{f"{near}__in": frontier}).values(far)
+            found = list(
+                visible.filter(pk__in=reached)
+                .exclude(pk__in=list(nodes))
+                .order_by("-useful_count", "id")
+                .values_list("pk", "title")[:LINEAGE_WIDTH]
             )
-            found_ids = {pk for pk, _title in found}
-            # Edges are kept as (resource_id, builds_on_id) whichever way we walked.
-            edges.extend(pair[::-direction] for pair in links if pair[1] in found_ids)
             level_nodes = [
                 LineageNode(pk, title, reverse("commons:resource", args=[pk]), direction * level)
                 for pk, title in found
@@ -159,7 +149,18 @@ def lineage_for(
             nodes.update((node.id, node) for node in level_nodes)
             if level == 1:
                 direct[direction] = level_nodes
-            frontier = [pk for pk, _title in found]
+            frontier = [node.id for node in level_nodes]
+            if not frontier:
+                break
+    depth = {pk: node.depth for pk, node in nodes.items()}
+    # Only links between neighbouring columns are drawn: (newer, the one it builds on).
+    edges = [
+        (newer, older)
+        for newer, older in Lineage.objects.filter(
+            resource_id__in=list(nodes), builds_on_id__in=list(nodes)
+        ).values_list("resource_id", "builds_on_id")
+        if depth[newer] - depth[older] == 1
+    ]
     drawing = layout_lineage(list(nodes.values()), edges)
     return direct[-1], direct[1], drawing
 
