@@ -367,3 +367,22 @@ def test_other_apps_can_include_the_follow_button(rf, alice):
     assert f'action="{FOLLOW}"' in html
     assert 'name="next" value="/needs/7/"' in html
     assert "Follow this need" in html
+
+
+@pytest.mark.parametrize("role", ["outsider", "member", "moderator"])
+def test_the_unread_count_applies_the_same_circle_rule_as_the_inbox(role):
+    from kindling.notifications import queries
+
+    reader = UserFactory(is_moderator=role == "moderator")
+    secret = CircleFactory(visibility="invite")
+    open_circle = CircleFactory(visibility="open")
+    if role == "member":
+        CircleMembershipFactory(circle=secret, user=reader)
+    NotificationFactory(recipient=reader)
+    NotificationFactory(recipient=reader, circle=open_circle)
+    NotificationFactory.create_batch(2, recipient=reader, circle=secret)
+    NotificationFactory(recipient=reader, read_at=timezone.now())
+    NotificationFactory()  # someone else's
+
+    inbox = queries.notifications_for(reader).filter(read_at__isnull=True).count()
+    assert queries.unread_count(reader) == inbox == (2 if role == "outsider" else 4)
