@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -599,7 +598,7 @@ def tag_detail(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     show = "needs" if request.GET.get("show") == "needs" else "resources"
     model: type[Resource] | type[Need] = Need if show == "needs" else Resource
     listing = queries.need_list if show == "needs" else queries.resource_list
-    items = listing(request.user).filter(Exists(queries.tagged_with(model, [tag.pk])))
+    items = listing(request.user).filter(queries.tagged_with(model, [tag.pk]))
     from kindling.notifications.queries import is_following
 
     return render(

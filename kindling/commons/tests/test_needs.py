@@ -183,3 +183,21 @@ def test_tag_page_lists_tagged_content(bob_client, alice):
     page = bob_client.get(tag.get_absolute_url()).content.decode()
     assert "Grit journal prompts" in page
     assert bob_client.get(reverse("commons:tag", args=["bogus", "x"])).status_code == 404
+
+
+def test_tag_filters_are_probed_row_by_row_on_postgresql(alice, bob):
+    """The home stream and tag pages walk newest first; a hashed subplan would read every
+    match of a popular tag first (see ProbedExists)."""
+    from django.db import connection
+
+    from kindling.commons.models import Resource, Tag
+    from kindling.commons.queries import resource_list, tagged_with
+
+    tag = Tag.objects.get(kind="habit", slug="persisting")
+    tagged = ResourceFactory(author=alice)
+    tagged.tags.add(tag)
+    ResourceFactory(author=alice)
+    queryset = resource_list(bob).filter(tagged_with(Resource, [tag.pk]))
+    assert [resource.pk for resource in queryset] == [tagged.pk]
+    sql, _params = queryset.query.get_compiler(connection=connection).as_sql()
+    assert ("OFFSET 0)" in sql) == (connection.vendor == "postgresql")
