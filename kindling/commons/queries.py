@@ -25,6 +25,7 @@ from kindling.commons.models import (
     TagKind,
     UsefulVote,
 )
+from kindling.commons.querysets import may_see, seen_circle_ids
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -124,43 +125,48 @@ def lineage_for(
 ) -> tuple[list[LineageNode], list[LineageNode], LineageDrawing]:
     """What a resource builds on, what was built on it, and the drawing of both directions.
 
-    One light query per level of each direction (the most useful resources the viewer may see
-    that link to the level before: ids and titles only), then one for the edges between them.
+    Plain, quick queries: the circles the viewer may see (once), then per level of each
+    direction the links out of the level before and the rows they reach (ids, titles,
+    usefulness, circle and hidden flag), kept or not by the same rule as ``listed_for``.
     """
-    visible = Resource.objects.listed_for(viewer)
+    if not viewer.is_authenticated:
+        return [], [], layout_lineage([], [])
+    circles = seen_circle_ids(viewer)
     nodes = {resource.pk: LineageNode(resource.pk, resource.title, resource.get_absolute_url(), 0)}
+    edges: list[tuple[int, int]] = []
     direct: dict[int, list[LineageNode]] = {-1: [], 1: []}
     for direction in (-1, 1):
         # Walking back (-1) follows resource -> builds_on; walking forward, the reverse.
         near, far = ("resource_id", "builds_on_id")[::-direction]
         frontier = [resource.pk]
         for level in range(1, LINEAGE_DEPTH + 1):
-            reached = Lineage.objects.filter(**{f"{near}__in": frontier}).values(far)
-            found = list(
-                visible.filter(pk__in=reached)
-                .exclude(pk__in=list(nodes))
-                .order_by("-useful_count", "id")
-                .values_list("pk", "title")[:LINEAGE_WIDTH]
+            links = list(Lineage.objects.filter(**{f"{near}__in": frontier}).values_list(near, far))
+            reached = {far_id for _near_id, far_id in links} - set(nodes)
+            rows = Resource.objects.filter(pk__in=reached).values(
+                "pk", "title", "useful_count", "circle_id", "is_hidden"
             )
+            found = sorted(
+                (row for row in (rows if reached else []) if may_see(row, circles)),
+                key=lambda row: (-row["useful_count"], row["pk"]),
+            )[:LINEAGE_WIDTH]
             level_nodes = [
-                LineageNode(pk, title, reverse("commons:resource", args=[pk]), direction * level)
-                for pk, title in found
+                LineageNode(
+                    row["pk"],
+                    row["title"],
+                    reverse("commons:resource", args=[row["pk"]]),
+                    direction * level,
+                )
+                for row in found
             ]
+            kept = {node.id for node in level_nodes}
+            # Edges are kept as (resource_id, builds_on_id) whichever way we walked.
+            edges.extend(pair[::-direction] for pair in links if pair[1] in kept)
             nodes.update((node.id, node) for node in level_nodes)
             if level == 1:
                 direct[direction] = level_nodes
-            frontier = [node.id for node in level_nodes]
+            frontier = list(kept)
             if not frontier:
                 break
-    depth = {pk: node.depth for pk, node in nodes.items()}
-    # Only links between neighbouring columns are drawn: (newer, the one it builds on).
-    edges = [
-        (newer, older)
-        for newer, older in Lineage.objects.filter(
-            resource_id__in=list(nodes), builds_on_id__in=list(nodes)
-        ).values_list("resource_id", "builds_on_id")
-        if depth[newer] - depth[older] == 1
-    ]
     drawing = layout_lineage(list(nodes.values()), edges)
     return direct[-1], direct[1], drawing
 

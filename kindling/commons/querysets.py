@@ -6,6 +6,7 @@ that circle's members; hidden content is seen only by its author and by moderato
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
@@ -45,6 +46,26 @@ def circle_filter(user: User | AnonymousUser, prefix: str = "") -> Q:
         | Q(**{f"{prefix}circle_id__in": open_circle_ids()})
         | Q(**{f"{prefix}circle_id__in": member_circle_ids(user)})
     )
+
+
+def seen_circle_ids(user: User | AnonymousUser) -> set[int] | None:
+    """The circles whose content the user may see, for checks made in Python (one query):
+    open circles and the user's own; ``None`` for moderators, who see every circle."""
+    if is_moderator(user):
+        return None
+    circle = apps.get_model("commons", "Circle")
+    return set(
+        circle.objects.filter(Q(visibility="open") | Q(id__in=member_circle_ids(user))).values_list(
+            "id", flat=True
+        )
+    )
+
+
+def may_see(row: Mapping[str, Any], circles: set[int] | None) -> bool:
+    """The rule of ``listed_for`` for one row already read (``circle_id`` and ``is_hidden``)."""
+    if row["is_hidden"]:
+        return False
+    return circles is None or row["circle_id"] is None or row["circle_id"] in circles
 
 
 class ContentQuerySet(models.QuerySet[Any]):

@@ -84,3 +84,9 @@ def useful_button(context: template.Context, kind: str, target: Any, voted: bool
         label=_("Useful ✓") if voted else _("Useful"),
         count=target.useful_count,
     )
+
+
+@register.filter
+def lineage_svg(drawing: Any, title: str) -> SafeString:
+    """A lineage drawing as inline SVG: ``{{ drawing|lineage_svg:title }}``."""
+    return drawing.svg(title)

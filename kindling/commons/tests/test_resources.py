@@ -374,3 +374,31 @@ def test_sharing_into_a_circle_needs_membership(alice_client, alice):
     other = CircleFactory(visibility="open")
     response = alice_client.post(reverse("commons:resource_create"), resource_data(circle=other.pk))
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_lineage_leaves_out_what_the_viewer_may_not_see(alice, bob):
+    from kindling.accounts.tests.factories import UserFactory
+    from kindling.commons.queries import lineage_for
+    from kindling.commons.tests.factories import CircleFactory, CircleMembershipFactory
+
+    secret_circle = CircleFactory(visibility="invite")
+    CircleMembershipFactory(circle=secret_circle, user=alice)
+    root = ResourceFactory(author=bob, title="Public root")
+    secret = ResourceFactory(author=alice, circle=secret_circle, title="Circle-only remix")
+    hidden = ResourceFactory(author=alice, is_hidden=True, title="Hidden remix")
+    grandchild = ResourceFactory(author=bob, title="Built on the secret one")
+    for child in (secret, hidden):
+        Lineage.objects.create(resource=child, builds_on=root)
+    Lineage.objects.create(resource=grandchild, builds_on=secret)
+
+    def titles(viewer):
+        _back, forward, drawing = lineage_for(root, viewer)
+        return {node.title for node in forward}, {box.title for box in drawing.boxes}
+
+    assert titles(bob) == (set(), {"Public root"})  # nor what is reached only through it
+    assert titles(alice) == (
+        {"Circle-only remix"},
+        {"Public root", "Circle-only remix", "Built on the secret one"},
+    )
+    moderator = UserFactory(is_moderator=True)
+    assert titles(moderator)[0] == {"Circle-only remix"}  # hidden stays out of lineage
