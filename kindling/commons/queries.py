@@ -95,6 +95,14 @@ def responses_for(need: Need, viewer: User | AnonymousUser) -> list[Response]:
         Response.objects.visible_to(viewer)
         .filter(need=need)
         .select_related("author__profile", "resource")
+        # What the thread shows, not every column of four tables.
+        .only(
+            *("id", "need_id", "author_id", "body", "resource_id", "helped", "useful_count"),
+            *("is_hidden", "attribution", "created_at", "updated_at"),
+            *("author__id", "author__email", "author__profile__id"),
+            *("author__profile__user_id", "author__profile__display_name"),
+            *("resource__id", "resource__title"),
+        )
         .order_by("-helped", "created_at", "id")
     )
 
@@ -107,6 +115,20 @@ def comments_for(viewer: User | AnonymousUser, **parent: Any) -> list[Comment]:
     if not is_moderator(viewer):
         comments = comments.filter(Q(is_hidden=False) | Q(author_id=viewer.pk or 0))
     return list(comments)
+
+
+def voted_pairs(viewer: User | AnonymousUser, wanted: dict[str, list[int]]) -> set[tuple[str, int]]:
+    """Which of these posts, of several kinds, the viewer has already marked useful (one query):
+    ``voted_pairs(user, {"need": [3], "response": [7, 8]}) -> {("response", 8)}``."""
+    wanted = {kind: ids for kind, ids in wanted.items() if ids}
+    if not viewer.is_authenticated or not wanted:
+        return set()
+    either = Q()
+    for kind, ids in wanted.items():
+        either |= Q(kind=kind, object_id__in=ids)
+    return set(
+        UsefulVote.objects.filter(either, user_id=viewer.pk).values_list("kind", "object_id")
+    )
 
 
 def voted_ids(viewer: User | AnonymousUser, kind: str, ids: list[int]) -> set[int]:

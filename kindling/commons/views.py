@@ -397,6 +397,9 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     from kindling.notifications.queries import is_following
 
     is_asker = need.author_id == request.user.pk
+    voted = queries.voted_pairs(
+        request.user, {"need": [need.pk], "response": [r.pk for r in responses]}
+    )
     suggestions = NeedSuggestions()
     if is_asker and need.is_open:
         suggestions = suggestions_for(
@@ -414,10 +417,8 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
             "comments": queries.comments_for(request.user, need=need),
             "response_form": ResponseForm(user=request.user),
             "comment_form": CommentForm(),
-            "voted_need": bool(queries.voted_ids(request.user, "need", [need.pk])),
-            "voted_responses": queries.voted_ids(
-                request.user, "response", [r.pk for r in responses]
-            ),
+            "voted_need": ("need", need.pk) in voted,
+            "voted_responses": {pk for kind, pk in voted if kind == "response"},
             "is_asker": is_asker,
             "is_following": is_following(request.user, "need", need.pk),
             "suggestions": suggestions,
