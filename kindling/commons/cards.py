@@ -24,9 +24,9 @@ from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 
-from kindling.commons.models import Need, Resource
+from kindling.commons.models import Need, Resource, Response
 
-__all__ = ["CARD_TIMEOUT", "Card", "card_refs", "cards_for"]
+__all__ = ["CARD_TIMEOUT", "Card", "card_refs", "cards_for", "response_html"]
 
 CARD_TIMEOUT = 10 * 60
 _TEMPLATES = {
@@ -100,3 +100,30 @@ def cards_for(
         for ref in refs
         if keys[ref[0]] in found
     ]
+
+
+def response_html(responses: list[Response]) -> dict[int, SafeString]:
+    """The part of each response in a thread that reads the same for everyone (the mark of
+    help, the text, the resource it cites, the byline), by id, cached like cards; the buttons
+    that depend on the viewer are added around it by the page."""
+    language = get_language() or ""
+    keys = {
+        response.pk: (
+            f"response:1:{language}:{response.pk}:{response.updated_at.timestamp()}"
+            f":{response.helped:d}{response.is_hidden:d}:{response.resource_id}"
+            f":{timesince(response.created_at)}"
+        ).replace(" ", "_")
+        for response in responses
+    }
+    found: dict[str, Any] = cache.get_many(list(keys.values()))
+    fresh = {
+        keys[response.pk]: render_to_string(
+            "commons/partials/response_body.html", {"response": response}
+        )
+        for response in responses
+        if keys[response.pk] not in found
+    }
+    if fresh:
+        cache.set_many(fresh, CARD_TIMEOUT)
+        found.update(fresh)
+    return {pk: SafeString(found[key]) for pk, key in keys.items()}

@@ -86,3 +86,25 @@ def test_cards_follow_the_readers_language(alice, bob_client):
     ).content.decode()
     assert "0 responses" in english
     assert "0 respuestas" in spanish
+
+
+def test_a_threads_cached_responses_show_help_hiding_and_edits(alice, bob):
+    from kindling.commons.cards import response_html
+    from kindling.commons.queries import responses_for
+    from kindling.moderation.actions import edit_content
+
+    need = NeedFactory(author=alice)
+    response = actions.respond_to_need(need, author=bob, body="Try **exit tickets**.")
+
+    def shown():
+        return response_html(responses_for(need, alice))[response.pk]
+
+    assert "<strong>exit tickets</strong>" in shown()
+    assert "Helped the asker" not in shown()
+    actions.set_helpful(response, by=alice, helped=True)
+    assert "Helped the asker" in shown()
+    moderator = UserFactory(is_moderator=True)
+    edit_content(response, moderator=moderator, body="Try exit slips.", reason="typo")
+    assert "exit slips" in shown()
+    hide_content(response, moderator=moderator, reason="spam")
+    assert "Hidden by moderators." in response_html(responses_for(need, moderator))[response.pk]
