@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 LINEAGE_DEPTH = 3
 LINEAGE_WIDTH = 8  # at most this many resources per column of the drawing
+_LINEAGE_COLUMNS = ("pk", "title", "useful_count", "circle_id", "is_hidden")
 
 
 def resource_list(viewer: User | AnonymousUser) -> QuerySet[Resource]:
@@ -147,8 +148,8 @@ def lineage_for(
 ) -> tuple[list[LineageNode], list[LineageNode], LineageDrawing]:
     """What a resource builds on, what was built on it, and the drawing of both directions.
 
-    Plain, quick queries: the circles the viewer may see (once), then per level of each
-    direction the links out of the level before and the rows they reach (ids, titles,
+    Plain, quick queries: the circles the viewer may see (once), then one per level of each
+    direction for the links out of the level before with the rows they reach (ids, titles,
     usefulness, circle and hidden flag), kept or not by the same rule as ``listed_for``.
     """
     if not viewer.is_authenticated:
@@ -159,16 +160,21 @@ def lineage_for(
     direct: dict[int, list[LineageNode]] = {-1: [], 1: []}
     for direction in (-1, 1):
         # Walking back (-1) follows resource -> builds_on; walking forward, the reverse.
-        near, far = ("resource_id", "builds_on_id")[::-direction]
+        near, far = ("resource", "builds_on")[::-direction]
         frontier = [resource.pk]
         for level in range(1, LINEAGE_DEPTH + 1):
-            links = list(Lineage.objects.filter(**{f"{near}__in": frontier}).values_list(near, far))
-            reached = {far_id for _near_id, far_id in links} - set(nodes)
-            rows = Resource.objects.filter(pk__in=reached).values(
-                "pk", "title", "useful_count", "circle_id", "is_hidden"
+            # The links out of the frontier with what they reach, in one query.
+            links = Lineage.objects.filter(**{f"{near}_id__in": frontier}).values_list(
+                f"{near}_id", f"{far}_id", *(f"{far}__{column}" for column in _LINEAGE_COLUMNS)
             )
+            reached: dict[int, dict[str, Any]] = {}
+            pairs: list[tuple[int, int]] = []
+            for near_id, far_id, *values in links:
+                pairs.append((near_id, far_id))
+                if far_id not in nodes:
+                    reached[far_id] = dict(zip(_LINEAGE_COLUMNS, values, strict=True))
             found = sorted(
-                (row for row in (rows if reached else []) if may_see(row, circles)),
+                (row for row in reached.values() if may_see(row, circles)),
                 key=lambda row: (-row["useful_count"], row["pk"]),
             )[:LINEAGE_WIDTH]
             level_nodes = [
@@ -182,7 +188,11 @@ def lineage_for(
             ]
             kept = {node.id for node in level_nodes}
             # Edges are kept as (resource_id, builds_on_id) whichever way we walked.
-            edges.extend(pair[::-direction] for pair in links if pair[1] in kept)
+            edges.extend(
+                (near_id, far_id) if direction < 0 else (far_id, near_id)
+                for near_id, far_id in pairs
+                if far_id in kept
+            )
             nodes.update((node.id, node) for node in level_nodes)
             if level == 1:
                 direct[direction] = level_nodes
