@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
 from kindling.commons.cards import Card, card_refs, cards_for
@@ -26,6 +25,7 @@ from kindling.commons.models import (
     UsefulVote,
 )
 from kindling.commons.querysets import may_see, seen_circle_ids
+from kindling.core.urlcache import url_with_id
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -181,7 +181,7 @@ def lineage_for(
                 LineageNode(
                     row["pk"],
                     row["title"],
-                    reverse("commons:resource", args=[row["pk"]]),
+                    url_with_id("commons:resource", row["pk"]),
                     direction * level,
                 )
                 for row in found

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
+
+from kindling.core.urlcache import url_with_id
 
 register = template.Library()
 
@@ -32,7 +33,11 @@ def byline(author: Any, when: Any, circle: Any = None, attribution: str = "") ->
     ``{% byline need.author need.created_at need.circle need.attribution %}``."""
     profile = getattr(author, "profile", None)
     name = member_name(author)
-    who = format_html('<a href="{}">{}</a>', profile.get_absolute_url(), name) if profile else name
+    who = (
+        format_html('<a href="{}">{}</a>', url_with_id("accounts:profile", profile.pk), name)
+        if profile
+        else name
+    )
     moment = format_html(
         '<time datetime="{}">{}</time>',
         timezone.localtime(when).isoformat() if timezone.is_aware(when) else when.isoformat(),
@@ -69,7 +74,7 @@ def useful_button(context: template.Context, kind: str, target: Any, voted: bool
     """The "Useful" toggle for a post, with its count; htmx swaps it in place, and without
     JavaScript it posts and comes back: ``{% useful_button "response" response voted %}``."""
     request = context.get("request")
-    url = reverse("commons:vote", args=[kind, target.pk])
+    url = url_with_id("commons:vote", kind, target.pk)
     return format_html(
         '<form method="post" action="{url}" class="inline-form useful-form" hx-post="{url}"'
         ' hx-swap="outerHTML">\n'

@@ -6,11 +6,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from kindling.core.urlcache import plain_url
 from kindling.moderation import content
 from kindling.moderation.models import FlagReason
 from kindling.moderation.queries import has_blocked
@@ -39,7 +39,7 @@ def flag_link(
     )
     return format_html(
         '<a class="flag-link" href="{}?{}">{}</a>',
-        reverse("moderation:flag"),
+        plain_url("moderation:flag"),
         query,
         _("Flag for moderators"),
     )
