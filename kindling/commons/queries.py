@@ -42,7 +42,7 @@ def resource_list(viewer: User | AnonymousUser) -> QuerySet[Resource]:
     return (
         Resource.objects.listed_for(viewer)
         .select_related("author__profile", "circle")
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.select_related("habit")))
+        .prefetch_related("tags")
     )
 
 
@@ -50,7 +50,7 @@ def need_list(viewer: User | AnonymousUser) -> QuerySet[Need]:
     return (
         Need.objects.listed_for(viewer)
         .select_related("author__profile", "circle")
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.select_related("habit")))
+        .prefetch_related("tags")
     )
 
 
@@ -61,7 +61,7 @@ def get_resource_for_viewer(viewer: User | AnonymousUser, resource_id: int) -> R
             Resource.objects.visible_to(viewer)
             .select_related("author__profile", "circle")
             .prefetch_related(
-                Prefetch("tags", queryset=Tag.objects.select_related("habit")),
+                "tags",
                 "links",
                 "attachments",
                 Prefetch("co_authors", queryset=_users_with_profiles()),
@@ -77,7 +77,7 @@ def get_need_for_viewer(viewer: User | AnonymousUser, need_id: int) -> Need:
         return (
             Need.objects.visible_to(viewer)
             .select_related("author__profile", "circle")
-            .prefetch_related(Prefetch("tags", queryset=Tag.objects.select_related("habit")))
+            .prefetch_related("tags")
             .get(pk=need_id)
         )
     except Need.DoesNotExist:
