@@ -91,10 +91,19 @@ def _users_with_profiles() -> QuerySet[Any]:
 
 
 def responses_for(need: Need, viewer: User | AnonymousUser) -> list[Response]:
-    """A need's responses the viewer may see: helpful first, then oldest first."""
+    """A need's responses the viewer may see: helpful first, then oldest first.
+
+    ``need`` must come from ``get_need_for_viewer`` (the viewer may see it, so its circle need
+    not be checked again); hidden responses show only to their author and moderators, as in
+    ``ResponseQuerySet.visible_to``.
+    """
+    from kindling.commons.querysets import is_moderator
+
+    if not viewer.is_authenticated:
+        return []
+    shown = Q() if is_moderator(viewer) else Q(is_hidden=False) | Q(author_id=viewer.pk)
     return list(
-        Response.objects.visible_to(viewer)
-        .filter(need=need)
+        Response.objects.filter(shown, need_id=need.pk)
         .select_related("author__profile", "resource")
         # What the thread shows, not every column of four tables.
         .only(
