@@ -3,27 +3,52 @@ writer's transaction) and rebuilding it from scratch."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
+from django.db.models import Max, Prefetch
+from django.urls import get_script_prefix, reverse
 
 from kindling.accounts.models import GradeBand, Profile, Subject
 from kindling.commons.models import Circle, Need, Resource, Response, Tag
-from kindling.core.markdown import render_plain_excerpt
 from kindling.search import fulltext
 from kindling.search.models import DocumentKind, SearchDocument, SearchDocumentTag
-from kindling.search.text import clean_text
+from kindling.search.text import clean_text, markdown_text
 
 PLAIN_TEXT_LIMIT = 1_000_000
 BATCH_SIZE = 500
 
 
+# A need's document holds its responses' text, and each response has its own: the cache lets
+# indexing a need and then its responses (a rebuild, a new response) convert each body once.
+@lru_cache(maxsize=1024)
 def plain_text(markdown: str) -> str:
     """Markdown as indexed: plain words, no markup, no highlight markers."""
-    return clean_text(render_plain_excerpt(markdown, PLAIN_TEXT_LIMIT)) if markdown else ""
+    return clean_text(markdown_text(markdown[:PLAIN_TEXT_LIMIT])) if markdown else ""
+
+
+# A number no id reaches, reversed once into a URL and then replaced by each object's id.
+_ID_PLACEHOLDER = 9_876_543_210_123
+
+
+@lru_cache(maxsize=32)
+def _url_around_id(name: str, script_prefix: str) -> tuple[str, str]:
+    before, _placeholder, after = reverse(name, args=[_ID_PLACEHOLDER]).partition(
+        str(_ID_PLACEHOLDER)
+    )
+    return before, after
+
+
+def _url(name: str, pk: int) -> str:
+    """``reverse(name, args=[pk])`` for a URL whose one argument is an id, without resolving
+    it again for each of the hundreds of thousands of documents of a rebuild."""
+    before, after = _url_around_id(name, get_script_prefix())
+    return f"{before}{pk}{after}"
 
 
 @dataclass
@@ -52,7 +77,7 @@ def resource_document(resource: Resource) -> DocumentData:
             "body": plain_text(resource.body),
             "tags": tags,
             "answers": "",
-            "url": reverse("commons:resource", args=[resource.pk]),
+            "url": _url("commons:resource", resource.pk),
             "circle_id": resource.circle_id,
             "is_hidden": resource.is_hidden,
             "parent_hidden": False,
@@ -75,7 +100,7 @@ def need_document(need: Need) -> DocumentData:
             "body": plain_text(need.details),
             "tags": tags,
             "answers": answers,
-            "url": reverse("commons:need", args=[need.pk]),
+            "url": _url("commons:need", need.pk),
             "circle_id": need.circle_id,
             "is_hidden": need.is_hidden,
             "parent_hidden": False,
@@ -97,7 +122,8 @@ def response_document(response: Response) -> DocumentData:
             "body": plain_text(response.body),
             "tags": "",
             "answers": "",
-            "url": response.get_absolute_url(),
+            # Response.get_absolute_url(), without resolving the URL again.
+            "url": f"{_url('commons:need', response.need_id)}#response-{response.pk}",
             "circle_id": need.circle_id,
             "is_hidden": response.is_hidden,
             "parent_hidden": need.is_hidden,
@@ -143,7 +169,7 @@ def profile_document(profile: Profile) -> DocumentData:
             "body": clean_text(f"{profile.bio}\n{profile.professional_goals}"),
             "tags": clean_text(" ".join(words)),
             "answers": "",
-            "url": reverse("accounts:profile", args=[profile.pk]),
+            "url": _url("accounts:profile", profile.pk),
             "circle_id": None,
             "is_hidden": not profile.user.is_active,
             "parent_hidden": False,
@@ -214,50 +240,126 @@ def remove_document(kind: str, object_id: int) -> None:
     SearchDocument.objects.filter(id__in=ids).delete()
 
 
+@transaction.atomic
+def index_objects(
+    *, need_ids: Iterable[int] = (), profile_ids: Iterable[int] = (), batch_size: int = BATCH_SIZE
+) -> int:
+    """Index needs (with their responses) and members' profiles written in bulk, without the
+    signals (an import); returns how many documents were written."""
+    written = 0
+    needs, profiles = sorted(set(need_ids)), sorted(set(profile_ids))
+    for start in range(0, len(needs), batch_size):
+        chunk = needs[start : start + batch_size]
+        for need in Need.objects.filter(pk__in=chunk).prefetch_related("tags", "responses"):
+            _write(need_document(need))
+            written += 1
+        for response in Response.objects.filter(need_id__in=chunk).select_related("need"):
+            _write(response_document(response))
+            written += 1
+    for start in range(0, len(profiles), batch_size):
+        chunk = profiles[start : start + batch_size]
+        for profile in Profile.objects.filter(pk__in=chunk).select_related("user"):
+            _write(profile_document(profile))
+            written += 1
+    return written
+
+
 def _batches(queryset: Any, size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for obj in queryset.iterator(chunk_size=size):
-        batch.append(obj)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
+    """The queryset's objects in primary-key order, ``size`` at a time (keyset pagination, so
+    each batch is one indexed range read, however far into the table)."""
+    last = 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
+        if not batch:
+            return
         yield batch
+        last = batch[-1].pk
 
 
-def _write_many(documents: list[DocumentData]) -> None:
-    created = SearchDocument.objects.bulk_create(
-        SearchDocument(kind=d.kind, object_id=d.object_id, **d.fields) for d in documents
+def _replace_documents(documents: list[DocumentData]) -> None:
+    """Write these documents in place of any their objects have, in a few statements."""
+    keys: dict[str, list[int]] = defaultdict(list)
+    for data in documents:
+        keys[data.kind].append(data.object_id)
+    previous = [pk for kind, ids in keys.items() for pk in fulltext.document_ids(kind, ids)]
+    fulltext.delete_document_rows(previous)
+    ids = fulltext.reserve_document_ids(len(documents))
+    fulltext.insert_documents(
+        [
+            (pk, d.kind, d.object_id, *(d.fields[name] for name in fulltext.DOCUMENT_FIELDS))
+            for pk, d in zip(ids, documents, strict=True)
+        ]
     )
-    SearchDocumentTag.objects.bulk_create(
-        SearchDocumentTag(document=doc, kind=k, slug=s[:60], name=n[:60])
-        for doc, data in zip(created, documents, strict=True)
-        for k, s, n in data.tags
+    fulltext.insert_document_tags(
+        [
+            (pk, kind, slug[:60], name[:60])
+            for pk, d in zip(ids, documents, strict=True)
+            for kind, slug, name in d.tags
+        ]
     )
-    fulltext.write_documents([doc.pk for doc in created])
 
 
-def rebuild_index(*, batch_size: int = BATCH_SIZE) -> dict[str, int]:
-    """Rebuild the whole index from the database, in batches; returns counts by kind."""
-    sources: list[tuple[str, Any, Any]] = [
-        (DocumentKind.RESOURCE, Resource.objects.prefetch_related("tags"), resource_document),
+def _need_and_response_documents(needs: list[Need]) -> Iterator[DocumentData]:
+    # Each need, then its responses: their plain text, cached, is computed once for both.
+    for need in needs:
+        yield need_document(need)
+        for response in need.responses.all():
+            yield response_document(response)
+
+
+def rebuild_index(
+    *, batch_size: int = BATCH_SIZE, log: Callable[[str], None] | None = None
+) -> dict[str, int]:
+    """Rebuild the whole index from the database, in batches; returns counts by kind.
+
+    Each batch replaces its objects' documents in its own transaction, and documents whose
+    object is gone are removed at the end: search keeps answering while the index is rebuilt,
+    and what members write meanwhile (indexed by the signals) is kept. ``log`` hears progress.
+    """
+    say = log or (lambda message: None)
+    stale_up_to = SearchDocument.objects.aggregate(top=Max("pk"))["top"] or 0
+    responses = Prefetch(
+        "responses",
+        queryset=Response.objects.only(
+            "id", "need_id", "body", "is_hidden", "author_id", "created_at"
+        ).order_by("pk"),
+    )
+    sources: list[tuple[str, Any, Callable[[list[Any]], Iterable[DocumentData]]]] = [
         (
-            DocumentKind.NEED,
-            Need.objects.prefetch_related("tags", "responses"),
-            need_document,
+            "resources",
+            Resource.objects.prefetch_related("tags"),
+            lambda batch: (resource_document(resource) for resource in batch),
         ),
-        (DocumentKind.RESPONSE, Response.objects.select_related("need"), response_document),
-        (DocumentKind.CIRCLE, Circle.objects.all(), circle_document),
-        (DocumentKind.PERSON, Profile.objects.select_related("user"), profile_document),
+        (
+            "needs and responses",
+            Need.objects.prefetch_related("tags", responses),
+            _need_and_response_documents,
+        ),
+        (
+            "circles",
+            Circle.objects.all(),
+            lambda batch: (circle_document(circle) for circle in batch),
+        ),
+        (
+            "people",
+            Profile.objects.select_related("user"),
+            lambda batch: (profile_document(profile) for profile in batch),
+        ),
     ]
-    counts: dict[str, int] = {}
-    with transaction.atomic():
-        fulltext.clear()
-        SearchDocument.objects.all().delete()
-    for kind, queryset, build in sources:
-        counts[str(kind)] = 0
-        for batch in _batches(queryset.order_by("pk"), batch_size):
+    counts: Counter[str] = Counter({str(kind): 0 for kind in DocumentKind.values})
+    for label, queryset, build in sources:
+        started, written = time.monotonic(), 0
+        for batch in _batches(queryset, batch_size):
+            documents = list(build(batch))
             with transaction.atomic():
-                _write_many([build(obj) for obj in batch])
-            counts[str(kind)] += len(batch)
-    return counts
+                _replace_documents(documents)
+            counts.update(str(d.kind) for d in documents)
+            written += len(documents)
+        say(f"{label}: {written} documents in {time.monotonic() - started:.1f} s")
+    started = time.monotonic()
+    with transaction.atomic():
+        # Every object that still exists has a newer document by now.
+        fulltext.delete_document_rows(up_to=stale_up_to)
+    fulltext.optimize()
+    say(f"old documents removed and the index optimised in {time.monotonic() - started:.1f} s")
+    return dict(counts)

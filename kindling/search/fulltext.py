@@ -39,6 +39,29 @@ def _ids_param(ids: Sequence[int]) -> tuple[str, list[Any]]:
     return ", ".join(["%s"] * len(ids)), list(ids)
 
 
+# Columns of a document row as insert_documents takes them, after kind and object_id.
+DOCUMENT_FIELDS = (
+    "title",
+    "body",
+    "tags",
+    "answers",
+    "url",
+    "circle_id",
+    "is_hidden",
+    "parent_hidden",
+    "author_id",
+    "need_id",
+    "created_at",
+)
+# The weighted vector of a document, from its four texts (columns or parameters).
+PG_VECTOR = (
+    "setweight(to_tsvector('{config}', {title}), 'A') || "
+    "setweight(to_tsvector('{config}', {tags}), 'B') || "
+    "setweight(to_tsvector('{config}', left({body}, 200000)), 'C') || "
+    "setweight(to_tsvector('{config}', left({answers}, 200000)), 'D')"
+)
+
+
 def write_documents(ids: Sequence[int]) -> None:
     """Copy the documents' text into the full-text index (after their rows were saved)."""
     if not ids:
@@ -47,21 +70,127 @@ def write_documents(ids: Sequence[int]) -> None:
     with connection.cursor() as cursor:
         if is_sqlite():
             cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({marks})", params)
-            cursor.execute(
-                "INSERT INTO search_fts(rowid, title, body, tags, answers) "
-                f"SELECT id, title, body, tags, answers FROM {TABLE} WHERE id IN ({marks})",
-                params,
-            )
+            _copy_to_fts(cursor, marks, params)
         elif connection.vendor == "postgresql":
-            cursor.execute(
-                f"UPDATE {TABLE} SET search_vector = "
-                f"setweight(to_tsvector('{PG_CONFIG}', title), 'A') || "
-                f"setweight(to_tsvector('{PG_CONFIG}', tags), 'B') || "
-                f"setweight(to_tsvector('{PG_CONFIG}', left(body, 200000)), 'C') || "
-                f"setweight(to_tsvector('{PG_CONFIG}', left(answers, 200000)), 'D') "
-                f"WHERE id IN ({marks})",
-                params,
+            vector = PG_VECTOR.format(
+                config=PG_CONFIG, title="title", tags="tags", body="body", answers="answers"
             )
+            cursor.execute(
+                f"UPDATE {TABLE} SET search_vector = {vector} WHERE id IN ({marks})", params
+            )
+
+
+def _copy_to_fts(cursor: Any, marks: str, params: list[Any]) -> None:
+    cursor.execute(
+        "INSERT INTO search_fts(rowid, title, body, tags, answers) "
+        f"SELECT id, title, body, tags, answers FROM {TABLE} WHERE id IN ({marks})",
+        params,
+    )
+
+
+def document_ids(kind: str, object_ids: Sequence[int]) -> list[int]:
+    """Ids of the documents of these objects of one kind."""
+    if not object_ids:
+        return []
+    marks, params = _ids_param(object_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {TABLE} WHERE kind = %s AND object_id IN ({marks})", [kind, *params]
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def reserve_document_ids(count: int) -> list[int]:
+    """``count`` unused ids for new documents. Call inside the transaction that inserts them:
+    on SQLite it holds the write lock (transactions begin IMMEDIATE), so none can be taken
+    meanwhile; PostgreSQL draws them from the id sequence."""
+    if count < 1:
+        return []
+    with connection.cursor() as cursor:
+        if is_sqlite():
+            # AUTOINCREMENT: never an id used before, even by a deleted row.
+            cursor.execute(
+                "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+                f"COALESCE((SELECT MAX(id) FROM {TABLE}), 0))",
+                [TABLE],
+            )
+            first = cursor.fetchone()[0] + 1
+            return list(range(first, first + count))
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [TABLE, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def insert_documents(rows: Sequence[Sequence[Any]]) -> None:
+    """Insert new documents, rows of (id, kind, object_id, *DOCUMENT_FIELDS), into the table and
+    the full-text index, with one prepared statement per table run for every row.
+
+    For rebuilding the index: a model instance, a compiled INSERT and a full-text UPDATE per
+    document would cost several times more. PostgreSQL computes each vector in the INSERT.
+    """
+    if not rows:
+        return
+    created_at = 3 + DOCUMENT_FIELDS.index("created_at")
+    adapt = connection.ops.adapt_datetimefield_value
+    values = [[*row[:created_at], adapt(row[created_at]), *row[created_at + 1 :]] for row in rows]
+    columns = ", ".join(("id", "kind", "object_id", *DOCUMENT_FIELDS))
+    marks = ", ".join(["%s"] * (3 + len(DOCUMENT_FIELDS)))
+    with connection.cursor() as cursor:
+        if is_sqlite():
+            cursor.executemany(f"INSERT INTO {TABLE} ({columns}) VALUES ({marks})", values)
+            ids, id_params = _ids_param([row[0] for row in rows])
+            _copy_to_fts(cursor, ids, id_params)
+            return
+        vector = PG_VECTOR.format(config=PG_CONFIG, title="%s", tags="%s", body="%s", answers="%s")
+        texts = [DOCUMENT_FIELDS.index(name) + 3 for name in ("title", "tags", "body", "answers")]
+        cursor.executemany(
+            f"INSERT INTO {TABLE} ({columns}, search_vector) VALUES ({marks}, {vector})",
+            [[*value, *(value[i] for i in texts)] for value in values],
+        )
+
+
+def insert_document_tags(rows: Sequence[tuple[int, str, str, str]]) -> None:
+    """Insert facet rows (document id, kind, slug, name) in one prepared statement."""
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO search_searchdocumenttag (document_id, kind, slug, name) "
+                "VALUES (%s, %s, %s, %s)",
+                rows,
+            )
+
+
+def delete_document_rows(ids: Sequence[int] = (), *, up_to: int | None = None) -> None:
+    """Remove documents with their facets and full-text entries: these ids, or every id up to
+    ``up_to`` (one range, however many)."""
+    if up_to is not None:
+        where, params = "{} <= %s", [up_to]
+    elif ids:
+        marks, params = _ids_param(ids)
+        where = f"{{}} IN ({marks})"
+    else:
+        return
+    with connection.cursor() as cursor:
+        if is_sqlite():
+            cursor.execute(f"DELETE FROM search_fts WHERE {where.format('rowid')}", params)
+        cursor.execute(
+            "DELETE FROM search_searchdocumenttag WHERE " + where.format("document_id"),
+            params,
+        )
+        cursor.execute(f"DELETE FROM {TABLE} WHERE {where.format('id')}", params)
+
+
+def optimize() -> None:
+    """After many writes: merge SQLite's full-text segments (fewer to read for each search), and
+    refresh PostgreSQL's planner statistics for the documents."""
+    with connection.cursor() as cursor:
+        if is_sqlite():
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+        else:
+            cursor.execute(f"ANALYZE {TABLE}")
+            cursor.execute("ANALYZE search_searchdocumenttag")
 
 
 def delete_documents(ids: Sequence[int]) -> None:

@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
-        counts = rebuild_index(batch_size=max(1, options["batch_size"]))
+        counts = rebuild_index(batch_size=max(1, options["batch_size"]), log=self.stdout.write)
         for kind, count in counts.items():
             self.stdout.write(f"{kind}: {count}")
         total = sum(counts.values())
