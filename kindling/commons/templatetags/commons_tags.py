@@ -73,18 +73,25 @@ def tag_pills(tags: Any, label: str = "") -> SafeString:
 def useful_button(context: template.Context, kind: str, target: Any, voted: bool) -> SafeString:
     """The "Useful" toggle for a post, with its count; htmx swaps it in place, and without
     JavaScript it posts and comes back: ``{% useful_button "response" response voted %}``."""
-    request = context.get("request")
+    # Everything but the address, the pressed state and the count is the same for every button
+    # of a page: built (and escaped) once per page.
+    shared = context.render_context.get("useful_button")
+    if shared is None:
+        request = context.get("request")
+        shared = context.render_context["useful_button"] = format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<input type="hidden" name="next" value="{}">',
+            context.get("csrf_token", ""),
+            request.get_full_path() if request is not None else "",
+        )
     url = url_with_id("commons:vote", kind, target.pk)
     return format_html(
         '<form method="post" action="{url}" class="inline-form useful-form" hx-post="{url}"'
-        ' hx-swap="outerHTML">\n'
-        '  <input type="hidden" name="csrfmiddlewaretoken" value="{csrf}">'
-        '<input type="hidden" name="next" value="{next}">\n'
+        ' hx-swap="outerHTML">\n  {shared}\n'
         '  <button type="submit" class="useful-button" aria-pressed="{pressed}">{label}'
         ' <span class="useful-count">{count}</span></button>\n</form>',
         url=url,
-        csrf=context.get("csrf_token", ""),
-        next=request.get_full_path() if request is not None else "",
+        shared=shared,
         pressed="true" if voted else "false",
         label=_("Useful ✓") if voted else _("Useful"),
         count=target.useful_count,

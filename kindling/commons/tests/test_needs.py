@@ -201,3 +201,20 @@ def test_tag_filters_are_probed_row_by_row_on_postgresql(alice, bob):
     assert [resource.pk for resource in queryset] == [tagged.pk]
     sql, _params = queryset.query.get_compiler(connection=connection).as_sql()
     assert ("OFFSET 0)" in sql) == (connection.vendor == "postgresql")
+
+
+def test_each_response_links_to_its_flag_page(bob_client, alice):
+    import html
+    import re
+
+    need = NeedFactory(author=alice)
+    response = ResponseFactory(need=need)
+    ResponseFactory(need=need)
+    page = bob_client.get(need.get_absolute_url()).content.decode()
+    links = re.findall(r'<a class="flag-link" href="([^"]+)"', page)
+    assert len(links) == 2
+    target = html.unescape(next(link for link in links if f"object_id={response.pk}" in link))
+    flag_page = bob_client.get(target)
+    assert flag_page.status_code == 200
+    assert flag_page.context["target"] == response
+    assert flag_page.context["next"] == f"{need.get_absolute_url()}#response-{response.pk}"

@@ -30,19 +30,22 @@ def flag_link(
     user = getattr(request, "user", None)
     if request is None or user is None or not user.is_authenticated or author_id == user.pk:
         return SafeString()
-    query = urlencode(
-        {
-            "kind": kind,
-            "object_id": object_id,
-            "next": f"{request.get_full_path()}#{kind}-{object_id}",
-        }
-    )
-    return format_html(
-        '<a class="flag-link" href="{}?{}">{}</a>',
-        plain_url("moderation:flag"),
-        query,
-        _("Flag for moderators"),
-    )
+    # The parts every link of this page shares, escaped once per page.
+    cache_key = f"flag_link:{kind}"
+    shared = context.render_context.get(cache_key)
+    if shared is None:
+        shared = context.render_context[cache_key] = (
+            format_html(
+                '<a class="flag-link" href="{}?{}',
+                plain_url("moderation:flag"),
+                urlencode({"kind": kind, "next": request.get_full_path()}),
+            ),
+            format_html("%23{}-", kind),  # the fragment, urlencoded, continues "next"
+            format_html('">{}</a>', _("Flag for moderators")),
+        )
+    start, fragment, end = shared
+    object_id = int(object_id)
+    return SafeString(f"{start}{fragment}{object_id}&amp;object_id={object_id}{end}")
 
 
 @register.simple_tag
