@@ -258,6 +258,12 @@ TRUST_LEVEL_UP_CONTRIBUTIONS = env_int("TRUST_LEVEL_UP_CONTRIBUTIONS", 3, minimu
 # Unresolved flags from different members that hide a post until a moderator reviews it.
 FLAGS_TO_HIDE = env_int("FLAGS_TO_HIDE", 3, minimum=1)
 
+# --- Search -----------------------------------------------------------------------------------
+# Semantic similarity fused with full-text ranking, when the "semantic" extra is installed
+# (kindling/search/semantic.py). Off in the test suite unless a test turns it on: embedding
+# every post the factories write would only slow the suite down.
+SEMANTIC_SEARCH = env_bool("SEMANTIC_SEARCH", not TESTING)
+
 # --- Security ---------------------------------------------------------------------------------
 SECURE_HTTPS = env_bool("SECURE_HTTPS", not (DEBUG or TESTING))
 SESSION_COOKIE_SECURE = SECURE_HTTPS

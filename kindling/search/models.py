@@ -69,3 +69,28 @@ class SearchDocumentTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.slug}"
+
+
+class SemanticVector(models.Model):
+    """A resource's or need's sentence embedding (see ``kindling.search.semantic``).
+
+    Keyed by the object, not by its search document, so rebuilding the full-text index keeps
+    the vectors; ``content_hash`` tells whether the text changed since it was embedded.
+    """
+
+    kind = models.CharField(max_length=10, choices=DocumentKind.choices)
+    object_id = models.PositiveBigIntegerField()
+    model = models.CharField(max_length=60)
+    content_hash = models.CharField(max_length=64)
+    # Little-endian float16 values, unit length: portable bytes on SQLite and PostgreSQL.
+    vector = models.BinaryField()
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="semantic_vector_unique")
+        ]
+        indexes = [models.Index(fields=["updated_at"], name="semantic_vector_updated_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} ({self.model})"

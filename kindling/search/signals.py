@@ -8,7 +8,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from kindling.accounts.models import Profile, User
 from kindling.commons.models import Circle, Need, Resource, Response
-from kindling.search import actions
+from kindling.search import actions, semantic
 from kindling.search.models import DocumentKind
 
 UID = "kindling.search"
@@ -17,16 +17,20 @@ UID = "kindling.search"
 def _resource_saved(sender: Any, instance: Resource, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
         actions.index_resource(instance)
+        semantic.schedule(DocumentKind.RESOURCE, [instance.pk])
 
 
 def _need_saved(sender: Any, instance: Need, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
         actions.index_need(instance)
+        semantic.schedule(DocumentKind.NEED, [instance.pk])
 
 
 def _response_saved(sender: Any, instance: Response, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
         actions.index_response(instance)
+        # A need's vector holds its responses' text.
+        semantic.schedule(DocumentKind.NEED, [instance.need_id])
 
 
 def _circle_saved(sender: Any, instance: Circle, raw: bool = False, **kwargs: Any) -> None:
@@ -68,10 +72,12 @@ def _tags_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> Non
 def _deleted(kind: str) -> Any:
     def receiver(sender: Any, instance: Any, **kwargs: Any) -> None:
         actions.remove_document(kind, instance.pk)
+        semantic.forget(kind, instance.pk)
         if kind == DocumentKind.RESPONSE:
             need = Need.objects.filter(pk=instance.need_id).first()
             if need is not None:
                 actions.index_need(need)
+                semantic.schedule(DocumentKind.NEED, [need.pk])
 
     return receiver
 
