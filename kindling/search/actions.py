@@ -264,18 +264,6 @@ def index_objects(
     return written
 
 
-def _batches(queryset: Any, size: int) -> Iterator[list[Any]]:
-    """The queryset's objects in primary-key order, ``size`` at a time (keyset pagination, so
-    each batch is one indexed range read, however far into the table)."""
-    last = 0
-    while True:
-        batch = list(queryset.filter(pk__gt=last).order_by("pk")[:size])
-        if not batch:
-            return
-        yield batch
-        last = batch[-1].pk
-
-
 def _replace_documents(documents: list[DocumentData]) -> None:
     """Write these documents in place of any their objects have, in a few statements."""
     keys: dict[str, list[int]] = defaultdict(list)
@@ -299,12 +287,27 @@ def _replace_documents(documents: list[DocumentData]) -> None:
     )
 
 
-def _need_and_response_documents(needs: list[Need]) -> Iterator[DocumentData]:
-    # Each need, then its responses: their plain text, cached, is computed once for both.
-    for need in needs:
+def _sources() -> dict[str, tuple[Any, Callable[[Any], Iterable[DocumentData]]]]:
+    """For each kind of object indexed: its queryset, and its documents from one object."""
+    responses = Prefetch(
+        "responses",
+        queryset=Response.objects.only(
+            "id", "need_id", "body", "is_hidden", "author_id", "created_at"
+        ).order_by("pk"),
+    )
+
+    def need_and_responses(need: Need) -> Iterator[DocumentData]:
+        # A need, then its responses: their plain text (cached) is computed once for both.
         yield need_document(need)
         for response in need.responses.all():
             yield response_document(response)
+
+    return {
+        "resource": (Resource.objects.prefetch_related("tags"), lambda r: [resource_document(r)]),
+        "need": (Need.objects.prefetch_related("tags", responses), need_and_responses),
+        "circle": (Circle.objects.all(), lambda c: [circle_document(c)]),
+        "person": (Profile.objects.select_related("user"), lambda p: [profile_document(p)]),
+    }
 
 
 def rebuild_index(
@@ -312,51 +315,46 @@ def rebuild_index(
 ) -> dict[str, int]:
     """Rebuild the whole index from the database, in batches; returns counts by kind.
 
-    Each batch replaces its objects' documents in its own transaction, and documents whose
-    object is gone are removed at the end: search keeps answering while the index is rebuilt,
-    and what members write meanwhile (indexed by the signals) is kept. ``log`` hears progress.
+    Objects are indexed oldest first, all kinds together (a need with its responses), so
+    document ids follow the order things were written, as when they are indexed one by one:
+    search takes its candidates newest id first (``fulltext._window``). Each batch replaces
+    its objects' documents in its own transaction, and documents whose object is gone are
+    removed at the end: search keeps answering while the index is rebuilt, and what members
+    write meanwhile (indexed by the signals) is kept. ``log`` hears progress.
     """
     say = log or (lambda message: None)
-    stale_up_to = SearchDocument.objects.aggregate(top=Max("pk"))["top"] or 0
-    responses = Prefetch(
-        "responses",
-        queryset=Response.objects.only(
-            "id", "need_id", "body", "is_hidden", "author_id", "created_at"
-        ).order_by("pk"),
-    )
-    sources: list[tuple[str, Any, Callable[[list[Any]], Iterable[DocumentData]]]] = [
-        (
-            "resources",
-            Resource.objects.prefetch_related("tags"),
-            lambda batch: (resource_document(resource) for resource in batch),
-        ),
-        (
-            "needs and responses",
-            Need.objects.prefetch_related("tags", responses),
-            _need_and_response_documents,
-        ),
-        (
-            "circles",
-            Circle.objects.all(),
-            lambda batch: (circle_document(circle) for circle in batch),
-        ),
-        (
-            "people",
-            Profile.objects.select_related("user"),
-            lambda batch: (profile_document(profile) for profile in batch),
-        ),
-    ]
-    counts: Counter[str] = Counter({str(kind): 0 for kind in DocumentKind.values})
-    for label, queryset, build in sources:
-        started, written = time.monotonic(), 0
-        for batch in _batches(queryset, batch_size):
-            documents = list(build(batch))
-            with transaction.atomic():
-                _replace_documents(documents)
-            counts.update(str(d.kind) for d in documents)
-            written += len(documents)
-        say(f"{label}: {written} documents in {time.monotonic() - started:.1f} s")
     started = time.monotonic()
+    stale_up_to = SearchDocument.objects.aggregate(top=Max("pk"))["top"] or 0
+    sources = _sources()
+    order = sorted(
+        (created_at, kind, pk)
+        for kind, (queryset, _build) in sources.items()
+        for pk, created_at in queryset.model.objects.values_list("pk", "created_at").iterator()
+    )
+    say(f"{len(order)} objects to index, in the order they were written")
+    counts: Counter[str] = Counter({str(kind): 0 for kind in DocumentKind.values})
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
+        wanted: dict[str, list[int]] = defaultdict(list)
+        for _at, kind, pk in chunk:
+            wanted[kind].append(pk)
+        loaded = {
+            (kind, obj.pk): obj
+            for kind, pks in wanted.items()
+            for obj in sources[kind][0].filter(pk__in=pks)
+        }
+        documents = [
+            document
+            for _at, kind, pk in chunk
+            if (kind, pk) in loaded  # not deleted meanwhile
+            for document in sources[kind][1](loaded[(kind, pk)])
+        ]
+        with transaction.atomic():
+            _replace_documents(documents)
+        counts.update(str(d.kind) for d in documents)
+        if (start // batch_size) % 50 == 49:
+            say(f"{start + len(chunk)} objects in {time.monotonic() - started:.0f} s")
+    say(f"{sum(counts.values())} documents written in {time.monotonic() - started:.1f} s")
     with transaction.atomic():
         # Every object that still exists has a newer document by now.
         fulltext.delete_document_rows(up_to=stale_up_to)

@@ -8,9 +8,11 @@ SQL of a subquery of visible document ids; nothing typed by a member is interpol
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
+from django.core.cache import cache
 from django.db import connection
 
 from kindling.search.text import MARK_END, MARK_START, fts5_all, fts5_any
@@ -29,6 +31,14 @@ PG_HEADLINE = (
 )
 PG_TITLE_HEADLINE = f'StartSel="{MARK_START}", StopSel="{MARK_END}", HighlightAll=true'
 TABLE = "search_searchdocument"
+# Matches ranked, counted and faceted per query at most: the newest this many (see _window).
+CANDIDATES = 1000
+# "Did you mean": words are listed from PostgreSQL's newest documents, and kept this long.
+VOCABULARY_DOCUMENTS = 5_000
+VOCABULARY_SECONDS = 3600
+# PostgreSQL looks for the newest matches among the newest 16,384 ids, then the 131,072 newest,
+# then all (see _window).
+PG_SLICES = (16_384, 131_072)
 
 
 def is_sqlite() -> bool:
@@ -233,6 +243,68 @@ def _match(terms: list[str], mode: Mode) -> tuple[str, list[Any], str]:
     return f"{TABLE}, {tsquery} q WHERE {TABLE}.search_vector @@ q", [text], rank
 
 
+def newest_document_id() -> int:
+    """The highest document id (0 without documents); PostgreSQL's window slices start there."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {TABLE}")
+        return int(cursor.fetchone()[0])
+
+
+def window_origin() -> int | None:
+    """Where the windows of one search start, to share between its queries: the newest
+    document id on PostgreSQL (one query); SQLite needs none."""
+    return None if is_sqlite() else newest_document_id()
+
+
+def _window(
+    where: str, visible_sql: str, columns: str, *, size: int, newest: int | None = None
+) -> tuple[str, Callable[[list[Any], Sequence[Any]], list[Any]]]:
+    """SQL selecting ``columns`` of the newest ``size`` visible matches, and a function that
+    lays out its parameters from the match's and the visibility filter's.
+
+    Ranking, counting or faceting every match cannot stay fast once a word is in most documents
+    (a common word matches hundreds of thousands): each would read every match's row. Taking
+    matches newest first stops after ``size`` of them, so the cost is bounded whatever the
+    query; a query with fewer matches is ranked, counted and faceted exactly.
+
+    SQLite's full-text index yields matches in rowid order, newest first if asked. PostgreSQL's
+    GIN index yields an unordered set, and reading every matching row to sort them costs as
+    much as ranking them, so the newest ids are searched first, in slices (``PG_SLICES``), each
+    read only if the ones before it held fewer than ``size`` matches. The slices cover every id
+    whatever ``newest`` is (by default the highest id now, one more query): a value a little
+    old only moves their bounds.
+    """
+    if is_sqlite():
+        sql = (
+            f"SELECT {columns} FROM {where} AND ({visible_sql}) "
+            f"ORDER BY search_fts.rowid DESC LIMIT {size:d}"
+        )
+        return sql, lambda match_params, visible_params: [*match_params, *visible_params]
+    # The newest id as a number, not a subquery: PostgreSQL then estimates each slice's size
+    # from its statistics, and reads a slice with few matches through the full-text index.
+    top = newest_document_id() if newest is None else newest
+    bounds = [f"{TABLE}.id > {top - PG_SLICES[0]:d}"]
+    for lower, upper in itertools.pairwise(PG_SLICES):
+        bounds.append(f"{TABLE}.id <= {top - lower:d} AND {TABLE}.id > {top - upper:d}")
+    bounds.append(f"{TABLE}.id <= {top - PG_SLICES[-1]:d}")
+    slices = [
+        f"(SELECT {columns} FROM {where} AND ({visible_sql}) AND {bound} "
+        f"ORDER BY {TABLE}.id DESC LIMIT {size:d})"
+        for bound in bounds
+    ]
+    sql = f"SELECT * FROM ({' UNION ALL '.join(slices)}) s LIMIT {size:d}"
+    return (
+        sql,
+        lambda match_params, visible_params: (
+            [
+                *match_params,
+                *visible_params,
+            ]
+            * len(slices)
+        ),
+    )
+
+
 def ranked(
     terms: list[str],
     mode: Mode,
@@ -242,23 +314,35 @@ def ranked(
     limit: int,
     offset: int = 0,
     snippets: bool = True,
+    candidates: int | None = None,
+    newest: int | None = None,
 ) -> list[dict[str, Any]]:
-    """The best-ranked visible documents matching the terms, with highlighted title and snippet."""
+    """The best-ranked visible documents matching the terms, with highlighted title and snippet,
+    among the newest ``candidates`` matches (see ``_window``)."""
     where, params, score = _match(terms, mode)
     columns = ", ".join(
         f"{TABLE}.{c}" for c in ("id", "kind", "object_id", "url", "tags", "created_at", "title")
     )
-    order = f"ORDER BY score DESC, {TABLE}.id LIMIT %s OFFSET %s"
+    # PostgreSQL's parsed query travels with each row, for the headlines.
+    kept = "rid, score" if is_sqlite() else "rid, score, q"
+    selected = f"{TABLE}.id AS rid, {score} AS score" + ("" if is_sqlite() else ", q")
+    window, window_params = _window(
+        where, visible_sql, selected, size=candidates or CANDIDATES, newest=newest
+    )
+    top = f"SELECT {kept} FROM ({window}) w ORDER BY score DESC, rid LIMIT %s OFFSET %s"
+    top_params = [*window_params(params, visible_params), limit, offset]
     if not snippets:
-        sql = f"SELECT {columns}, {score} AS score FROM {where} AND ({visible_sql}) {order}"
-        all_params = [*params, *visible_params, limit, offset]
+        sql = (
+            f"SELECT {columns}, top.score FROM ({top}) top "
+            f"JOIN {TABLE} ON {TABLE}.id = top.rid ORDER BY top.score DESC, top.rid"
+        )
+        all_params = top_params
     elif is_sqlite():
         # Rank first, then mark up only the rows of this page (SQLite would otherwise compute a
         # snippet for every match before sorting), in one pass over the matches: the full-text
         # table stays the outer loop (CROSS JOIN), never probed once per row.
         sql = (
-            f"WITH top AS (SELECT {TABLE}.id AS rid, {score} AS score FROM {where} "
-            f"AND ({visible_sql}) {order}) "
+            f"WITH top AS ({top}) "
             f"SELECT {columns}, "
             f"highlight(search_fts, 0, '{MARK_START}', '{MARK_END}'), "
             f"snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', {SNIPPET_WORDS}), "
@@ -266,18 +350,17 @@ def ranked(
             f"CROSS JOIN {TABLE} ON {TABLE}.id = top.rid "
             f"WHERE search_fts MATCH %s ORDER BY top.score DESC, {TABLE}.id"
         )
-        all_params = [*params, *visible_params, limit, offset, *params]
+        all_params = [*top_params, *params]
     else:
         # Headlines are costly: compute them only for the rows of this page.
         sql = (
-            "SELECT top.id, top.kind, top.object_id, top.url, top.tags, top.created_at, top.title, "
-            f"ts_headline('{PG_CONFIG}', top.title, top.q, %s), "
-            f"ts_headline('{PG_CONFIG}', left(doc.body, 20000), top.q, %s), top.score "
-            f"FROM (SELECT {columns}, q, {score} AS score FROM {where} "
-            f"AND ({visible_sql}) {order}) top "
-            f"JOIN {TABLE} doc ON doc.id = top.id ORDER BY top.score DESC, top.id"
+            f"SELECT {columns}, "
+            f"ts_headline('{PG_CONFIG}', {TABLE}.title, top.q, %s), "
+            f"ts_headline('{PG_CONFIG}', left({TABLE}.body, 20000), top.q, %s), top.score "
+            f"FROM ({top}) top JOIN {TABLE} ON {TABLE}.id = top.rid "
+            "ORDER BY top.score DESC, top.rid"
         )
-        all_params = [PG_TITLE_HEADLINE, PG_HEADLINE, *params, *visible_params, limit, offset]
+        all_params = [PG_TITLE_HEADLINE, PG_HEADLINE, *top_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, all_params)
         rows = cursor.fetchall()
@@ -300,29 +383,53 @@ def ranked(
 
 
 def kind_counts(
-    terms: list[str], mode: Mode, visible_sql: str, visible_params: Sequence[Any]
+    terms: list[str],
+    mode: Mode,
+    visible_sql: str,
+    visible_params: Sequence[Any],
+    *,
+    candidates: int | None = None,
+    newest: int | None = None,
 ) -> dict[str, int]:
-    """How many visible documents of each kind match."""
+    """How many visible documents of each kind match, among the newest ``candidates`` + 1
+    matches: counts adding up to more than ``candidates`` mean "more than that"."""
     where, params, _score = _match(terms, mode)
-    sql = f"SELECT {TABLE}.kind, COUNT(*) FROM {where} AND ({visible_sql}) GROUP BY {TABLE}.kind"
+    window, window_params = _window(
+        where,
+        visible_sql,
+        f"{TABLE}.kind AS kind",
+        size=(candidates or CANDIDATES) + 1,
+        newest=newest,
+    )
+    sql = f"SELECT kind, COUNT(*) FROM ({window}) w GROUP BY kind"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *visible_params])
+        cursor.execute(sql, window_params(params, visible_params))
         return dict(cursor.fetchall())
 
 
 def tag_counts(
-    terms: list[str], mode: Mode, visible_sql: str, visible_params: Sequence[Any]
+    terms: list[str],
+    mode: Mode,
+    visible_sql: str,
+    visible_params: Sequence[Any],
+    *,
+    candidates: int | None = None,
+    newest: int | None = None,
 ) -> list[tuple[str, str, str, int]]:
-    """(kind, slug, name, count) of the tags on matching visible documents."""
+    """(kind, slug, name, count) of the tags on matching visible documents, among the newest
+    ``candidates`` matches."""
     where, params, _score = _match(terms, mode)
+    window, window_params = _window(
+        where, visible_sql, f"{TABLE}.id", size=candidates or CANDIDATES, newest=newest
+    )
     sql = (
         "SELECT t.kind, t.slug, MIN(t.name), COUNT(*) FROM search_searchdocumenttag t "
-        f"WHERE t.document_id IN (SELECT {TABLE}.id FROM {where} AND ({visible_sql})) "
+        f"WHERE t.document_id IN ({window}) "
         "AND t.kind IN ('subject', 'grade', 'habit', 'free') "
         "GROUP BY t.kind, t.slug ORDER BY COUNT(*) DESC, t.slug"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *visible_params])
+        cursor.execute(sql, window_params(params, visible_params))
         return [(k, s, n, c) for k, s, n, c in cursor.fetchall()]
 
 
@@ -343,9 +450,19 @@ def term_has_documents(term: str) -> bool:
 
 
 def vocabulary_near(term: str, *, limit: int = 5000) -> list[str]:
-    """Indexed words starting with the same letter and of about the same length."""
+    """Indexed words starting with the same letter and of about the same length, most common
+    first (for "did you mean").
+
+    Cached for an hour per letter and length band: listing them reads much of the index (on
+    PostgreSQL, the words of the newest ``VOCABULARY_DOCUMENTS`` documents: ``ts_stat`` over
+    every document would take seconds on a large community).
+    """
     first = term[:1]
     low, high = max(2, len(term) - 3), len(term) + 3
+    key = f"search:vocabulary:{connection.vendor}:{ord(first) if first else 0}:{low}:{high}:{limit}"
+    words: list[str] | None = cache.get(key)
+    if words is not None:
+        return words
     with connection.cursor() as cursor:
         if is_sqlite():
             cursor.execute(
@@ -354,10 +471,16 @@ def vocabulary_near(term: str, *, limit: int = 5000) -> list[str]:
                 [first, first + "\U0010ffff", low, high, limit],
             )
         else:
+            newest = (
+                f"SELECT search_vector FROM {TABLE} WHERE id > "
+                f"(SELECT MAX(id) FROM {TABLE}) - {VOCABULARY_DOCUMENTS:d}"
+            )
             cursor.execute(
-                f"SELECT word FROM ts_stat('SELECT search_vector FROM {TABLE}') "
+                "SELECT word FROM ts_stat(%s) "
                 "WHERE left(word, 1) = %s AND length(word) BETWEEN %s AND %s "
                 "ORDER BY ndoc DESC LIMIT %s",
-                [first, low, high, limit],
+                [newest, first, low, high, limit],
             )
-        return [row[0] for row in cursor.fetchall()]
+        words = [row[0] for row in cursor.fetchall()]
+    cache.set(key, words, VOCABULARY_SECONDS)
+    return words

@@ -3,6 +3,8 @@ kept honest (Markdown as words, URLs without resolving), on SQLite and PostgreSQ
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 
@@ -112,7 +114,21 @@ def test_the_command_reports_what_it_indexed(community):  # type: ignore[no-unty
     call_command("rebuild_search_index", stdout=out)
     assert "resource: 1" in out.getvalue()
     assert "response: 2" in out.getvalue()
-    assert "needs and responses: 3 documents in" in out.getvalue()
+    assert "11 documents written in" in out.getvalue()
+
+
+def test_a_rebuild_numbers_documents_in_the_order_things_were_written(community):  # type: ignore[no-untyped-def]
+    # Search takes its candidates newest id first, so ids must follow time across kinds.
+    resource, need = community
+    Resource = type(resource)
+    Resource.objects.filter(pk=resource.pk).update(created_at=need.created_at + timedelta(days=1))
+    rebuild_index(batch_size=2)
+    ids = dict(
+        SearchDocument.objects.filter(kind__in=["resource", "need"]).values_list("kind", "pk")
+    )
+    assert ids["need"] < ids["resource"]
+    response_ids = SearchDocument.objects.filter(kind="response").values_list("pk", flat=True)
+    assert all(ids["need"] < pk < ids["resource"] for pk in response_ids)
 
 
 @pytest.mark.parametrize(
