@@ -660,6 +660,20 @@ class _Writer:
         self.add_local_votes()
         self.recount()
         self.save_records()
+        self.index()
+
+    def index(self) -> None:
+        """Put the imported needs, responses and members in the search index now (bulk writes
+        send no signals), and queue their semantic vectors for after the commit."""
+        from kindling.search.actions import index_objects
+        from kindling.search.semantic import schedule
+
+        need_ids = sorted(set(self.needs.values()))
+        profile_ids: list[int] = []
+        for chunk in _chunks(sorted(set(self.users.values()))):
+            profile_ids += Profile.objects.filter(user_id__in=chunk).values_list("pk", flat=True)
+        index_objects(need_ids=need_ids, profile_ids=profile_ids)
+        schedule(NEED, need_ids)
 
 
 def import_dump(

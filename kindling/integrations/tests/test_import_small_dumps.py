@@ -292,3 +292,27 @@ def test_the_community_user_is_left_out_unless_it_owns_something(db, tmp_path):
     run(write_dump(tmp_path / "dump", users=[community, ALICE, BOB], comments=[owned]))
 
     assert imported_object_id(SITE, "user", -1) is not None
+
+
+def test_what_was_imported_is_searchable_right_away(db, tmp_path, alice):
+    from kindling.search.queries import search
+
+    run(write_dump(tmp_path / "dump"))
+
+    def found(query):  # type: ignore[no-untyped-def]
+        return {(hit.kind, hit.title) for hit in search(alice, query).hits}
+
+    assert ("need", "How do engines compute?") in found("engines compute")
+    assert ("response", "How do engines compute?") in found("gears")
+    assert ("person", "Ada Lovelace") in found("Lovelace")
+
+
+def test_a_rerun_updates_the_search_index_too(db, tmp_path, alice):
+    from kindling.search.queries import search
+
+    run(write_dump(tmp_path / "dump"))
+    run(write_dump(tmp_path / "dump2", posts=[{**QUESTION, "Title": "How do looms weave?"}]))
+    hits = {(hit.kind, hit.title) for hit in search(alice, "looms").hits}
+    # The answer from the first run stays; its document carries its need's new title.
+    assert hits == {("need", "How do looms weave?"), ("response", "How do looms weave?")}
+    assert search(alice, "engines compute").hits == []

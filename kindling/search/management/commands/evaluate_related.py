@@ -47,7 +47,6 @@ class Command(BaseCommand):
         from kindling.integrations.models import ImportedRecord
         from kindling.integrations.stackexchange.importer import import_dump
         from kindling.integrations.stackexchange.parser import read_dump, read_post_links
-        from kindling.search.actions import rebuild_index
         from kindling.search.bm25 import BM25
         from kindling.search.evaluation import RankingScores, percentile
         from kindling.search.models import SearchDocument
@@ -57,9 +56,9 @@ class Command(BaseCommand):
         def log(message: str) -> None:
             self.stderr.write(message)
 
+        # The import indexes what it writes; with the semantic extra, its vectors are computed
+        # when it commits (tasks run inline in the throwaway database).
         report = import_dump(dump_dir, log=log)
-        # The importer writes in bulk, without the signals that index single saves.
-        rebuild_index()
         need_of = dict(
             ImportedRecord.objects.filter(site=report.site, kind="need").values_list(
                 "source_id", "object_id"
