@@ -68,7 +68,16 @@ def _translated_phrases() -> Phrasebook:
     def active(days: int) -> str:
         return gettext("active this week") if days <= 7 else gettext("active this month")
 
-    return Phrasebook(answered=answered, built_on=built_on, wrote_about=wrote_about, active=active)
+    def answered_similar() -> str:
+        return gettext("answered needs like this one")
+
+    return Phrasebook(
+        answered=answered,
+        built_on=built_on,
+        wrote_about=wrote_about,
+        active=active,
+        answered_similar=answered_similar,
+    )
 
 
 class _CandidateCache:
@@ -179,6 +188,8 @@ def who_can_help(
 
     ``limit=None`` ranks everyone (the evaluation); ``explain_top`` limits who gets reasons.
     """
+    from kindling.expertise.similar_needs import similar_needs_fit
+
     slugs = _tag_slugs(tags)
     candidates = helper_candidates(viewer, slugs, exclude_user_ids=exclude_user_ids)
     return rank_helpers(
@@ -188,6 +199,7 @@ def who_can_help(
         now=now or timezone.now(),
         phrases=_translated_phrases(),
         explain_top=explain_top,
+        similar_needs=similar_needs_fit(text) if candidates else None,
     )
 
 

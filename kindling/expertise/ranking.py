@@ -9,7 +9,9 @@ dominates by accident, then added with fixed weights:
   needs they answered (their "text profile", stored as term frequencies);
 - activity: the square root of their contributions, each halving in weight every 30 days,
   carried to ``now``; people who have been answering lately are likely to answer now;
-- experience: log(1 + responses written), a small prior.
+- experience: log(1 + responses written), a small prior;
+- similar needs (optional, with the semantic extra): how much the candidate answered needs whose
+  meaning is close to the query's, computed by the app layer (``similar_needs``) and passed in.
 
 Ranking 4,000 candidates costs a dictionary lookup per query word per candidate, so it stays
 well under 50 ms; reasons (plain words) are written for the returned suggestions only.
@@ -34,6 +36,11 @@ WEIGHT_TAGS = 0.20
 WEIGHT_TEXT = 0.20
 WEIGHT_ACTIVITY = 0.55
 WEIGHT_EXPERIENCE = 0.05
+# Added on top when semantic similarity is on: answers to needs like this one say what words
+# alone miss (synonyms, other phrasings). Checked with evaluate_experts, not tuned per community.
+WEIGHT_SIMILAR = 0.2
+# "Answered needs like this one" is said of candidates with at least this share of the best fit.
+SIMILAR_REASON = 0.5
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,10 @@ def _active(days: int) -> str:
     return "active this week" if days <= 7 else "active this month"
 
 
+def _answered_similar() -> str:
+    return "answered needs like this one"
+
+
 @dataclass(frozen=True)
 class Phrasebook:
     """How reasons are worded; the app layer passes translated wordings."""
@@ -107,6 +118,7 @@ class Phrasebook:
     built_on: Callable[[int, str], str] = _built_on
     wrote_about: Callable[[str, bool], str] = _wrote_about
     active: Callable[[int], str] = _active
+    answered_similar: Callable[[], str] = _answered_similar
 
 
 ENGLISH = Phrasebook()
@@ -120,10 +132,12 @@ def rank_helpers(
     now: datetime,
     phrases: Phrasebook = ENGLISH,
     explain_top: int | None = None,
+    similar_needs: Mapping[int, float] | None = None,
 ) -> list[Suggestion]:
     """The ``limit`` candidates best able to help with ``query`` (all of them if None).
 
     Reasons are written for the first ``explain_top`` suggestions (all returned ones if None).
+    ``similar_needs`` (user id → fit, see the module docstring) adds the semantic signal.
     """
     if not candidates:
         return []
@@ -195,6 +209,14 @@ def rank_helpers(
             text_raw, tag_raw, activity_raw, experience_raw, strict=True
         )
     ]
+    similar = similar_needs or {}
+    top_similar = max((similar.get(c.user_id, 0.0) for c in candidates), default=0.0)
+    if top_similar > 0:
+        w_similar = WEIGHT_SIMILAR / top_similar
+        scores = [
+            score + w_similar * similar.get(c.user_id, 0.0)
+            for score, c in zip(scores, candidates, strict=True)
+        ]
     # Best first, ties by user id; tuples compare in C, and only ``limit`` are fully sorted.
     keyed = zip([-s for s in scores], [c.user_id for c in candidates], range(n), strict=True)
     best = sorted(keyed) if limit is None else heapq.nsmallest(limit, keyed)
@@ -204,7 +226,16 @@ def rank_helpers(
             user_id=candidates[i].user_id,
             score=scores[i],
             reasons=(
-                explain(query, candidates[i], weights, now=now, phrases=phrases)
+                explain(
+                    query,
+                    candidates[i],
+                    weights,
+                    now=now,
+                    phrases=phrases,
+                    similar=similar.get(candidates[i].user_id, 0.0) / top_similar
+                    if top_similar > 0
+                    else 0.0,
+                )
                 if explain_top is None or rank < explain_top
                 else []
             ),
@@ -221,8 +252,10 @@ def explain(
     *,
     now: datetime,
     phrases: Phrasebook = ENGLISH,
+    similar: float = 0.0,
 ) -> list[str]:
-    """Plain-words reasons for suggesting ``candidate``: tags, words, activity."""
+    """Plain-words reasons for suggesting ``candidate``: tags, words, similar needs answered
+    (``similar``: their fit as a share of the best candidate's), activity."""
     reasons: list[str] = []
     in_tags = [candidate.tags[t] for t in query.tags if t in candidate.tags]
     answered = sorted(
@@ -239,6 +272,8 @@ def explain(
     if matching:
         best_term = max(matching, key=lambda t: (term_weights[t] * candidate.terms[t], t))
         reasons.append(phrases.wrote_about(best_term, recent))
+    if similar >= SIMILAR_REASON:
+        reasons.append(phrases.answered_similar())
     if candidate.last_active_at is not None:
         days = (now - candidate.last_active_at).days
         if 0 <= days <= 31:

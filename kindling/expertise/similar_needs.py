@@ -1,0 +1,96 @@
+"""Semantic text fit for "who can help": how much each member has answered needs like this one.
+
+For a query, every need a member answered (in public, not hidden) counts by how far its cosine
+similarity to the query passes ``SIMILAR``; a member's fit is the sum. Several close matches
+beat one, and needs about something else count nothing, however many. The answered needs'
+vectors are kept in one float32 matrix per process, so scoring every member costs one
+matrix-vector product and one weighted count.
+
+Returns None when semantic similarity is off; the ranking then uses words alone.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.db.models import Count, Max, Q
+
+from kindling.commons.models import Response
+from kindling.expertise.models import HelperProfile
+from kindling.search import semantic
+from kindling.search.models import DocumentKind
+
+# Cosine (all-MiniLM-L6-v2) above which an answered need counts as like the query.
+SIMILAR = 0.4
+
+
+class _AnsweredNeeds:
+    """Public answers as (member, row) pairs and the answered needs' vectors (rows), loaded
+    once per process and reloaded when helper profiles are recomputed (answers changed) or a
+    need's vector changes; two aggregate queries tell."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._version: tuple[Any, ...] | None = None
+        self._loaded: tuple[Any, Any, Any] | None = None
+
+    def get(self) -> tuple[Any, Any, Any]:
+        """(member ids, row of each answer's need, matrix of unit need vectors)."""
+        state = HelperProfile.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
+        version = (state["count"], state["latest"], *semantic.version(DocumentKind.NEED))
+        with self._lock:
+            if version != self._version or self._loaded is None:
+                self._loaded = self._load()
+                self._version = version
+            return self._loaded
+
+    @staticmethod
+    def _load() -> tuple[Any, Any, Any]:
+        import numpy as np
+
+        answered = list(
+            Response.objects.filter(is_hidden=False, need__is_hidden=False)
+            .filter(Q(need__circle__isnull=True) | Q(need__circle__visibility="open"))
+            .values_list("author_id", "need_id")
+            .distinct()
+        )
+        wanted = {need_id for _author, need_id in answered}
+        rows: dict[int, int] = {}
+        vectors: list[Any] = []
+        # All need vectors in one pass (no IN list of tens of thousands of ids), answered kept.
+        for need_id, vector in semantic.stored_vectors(DocumentKind.NEED):
+            if need_id in wanted:
+                rows[need_id] = len(vectors)
+                vectors.append(vector)
+        matrix = (
+            np.vstack(vectors)
+            if vectors
+            else np.zeros((0, semantic.embeddings.DIMENSION), dtype=np.float32)
+        )
+        pairs = [(author, rows[need]) for author, need in answered if need in rows]
+        users = np.array([author for author, _row in pairs], dtype=np.int64)
+        needs = np.array([row for _author, row in pairs], dtype=np.int64)
+        return users, needs, matrix
+
+
+_answered = _AnsweredNeeds()
+
+
+def similar_needs_fit(text: str) -> dict[int, float] | None:
+    """Member id → how much they answered needs like ``text`` (members above zero only)."""
+    import numpy as np
+
+    query = semantic.query_vector(text)
+    if query is None:
+        return None
+    users, needs, matrix = _answered.get()
+    if not len(users):
+        return {}
+    gain = np.clip(matrix @ query - SIMILAR, 0.0, None)[needs]
+    matched = gain > 0
+    if not matched.any():
+        return {}
+    member_ids, inverse = np.unique(users[matched], return_inverse=True)
+    totals = np.bincount(inverse, weights=gain[matched])
+    return {int(uid): float(total) for uid, total in zip(member_ids, totals, strict=True)}
