@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from kindling.commons.models import Circle, CircleVisibility
 from kindling.commons.querysets import is_moderator, member_circle_ids
-from kindling.search import fulltext
+from kindling.search import fulltext, semantic
 from kindling.search.models import DocumentKind, SearchDocument, SearchDocumentTag
 from kindling.search.text import (
     MAX_RELATED_TERMS,
@@ -37,6 +37,10 @@ FACET_KINDS = ("subject", "grade", "habit", "tag")
 FACET_TAG_KIND = {"subject": "subject", "grade": "grade", "habit": "habit", "tag": "free"}
 MAX_PAGE = 10_000
 MIN_TERM_LENGTH = 2
+# Related content: how many full-text matches are re-ranked by meaning, and how much meaning
+# counts against words (an even mix of the two, each scaled to [0, 1]).
+SEMANTIC_CANDIDATES = 100
+SEMANTIC_WEIGHT = 0.5
 
 
 @dataclass
@@ -250,7 +254,8 @@ def related_content(
 ) -> list[Hit]:
     """What the viewer may see that is most like a text (a need being typed, say): the text's
     informative words ORed together, ranked by the full-text score, documents sharing one of
-    ``tags`` (slugs or names) boosted."""
+    ``tags`` (slugs or names) boosted; with semantic similarity on, the best full-text matches
+    are re-ranked by meaning as well (``_fuse_semantic``)."""
     terms = informative_terms(text, limit=MAX_RELATED_TERMS)
     tag_words = [w for tag in tags for w in tokenize(tag)]
     for word in tag_words:
@@ -265,14 +270,42 @@ def related_content(
     for kind, object_id in excluded:
         visible = visible.exclude(kind=kind, object_id=object_id)
     visible_sql, visible_params = _sql(visible)
-    rows = fulltext.ranked(
-        terms, "any", visible_sql, visible_params, limit=limit * 3 if tags else limit
-    )
+    query = semantic.query_vector(text) if set(kinds) & set(semantic.KINDS) else None
+    # With meaning, more full-text matches are re-ranked; tags boost a few more otherwise.
+    depth = max(SEMANTIC_CANDIDATES, limit) if query is not None else limit * (3 if tags else 1)
+    # Only titles are shown, so no snippets are computed.
+    rows = fulltext.ranked(terms, "any", visible_sql, visible_params, limit=depth, snippets=False)
     hits = [_hit(row) for row in rows]
     if tags:
         wanted = {w.lower() for w in tag_words}
         for hit in hits:
             overlap = len(wanted & set(tokenize(hit.tags)))
             hit.score *= 1 + 0.25 * overlap
-        hits.sort(key=lambda h: -h.score)
+    if query is not None:
+        _fuse_semantic(hits, query)
+    hits.sort(key=lambda h: -h.score)
     return hits[:limit]
+
+
+def _fuse_semantic(hits: list[Hit], query: Any) -> None:
+    """Re-score full-text hits as an even mix of their full-text score and their cosine
+    similarity to the query, each scaled to [0, 1] over the hits (hits without a vector get
+    the lowest similarity). Only documents the full-text query let through are scored, so
+    the semantic path sees exactly what the viewer may see."""
+    if not hits:
+        return
+    similarity: dict[tuple[str, int], float] = {}
+    for kind in {hit.kind for hit in hits} & set(semantic.KINDS):
+        vectors = semantic.vectors_for(kind, [h.object_id for h in hits if h.kind == kind])
+        for object_id, value in semantic.cosine_to(query, vectors).items():
+            similarity[(kind, object_id)] = value
+    if not similarity:
+        return
+    low, high = min(similarity.values()), max(similarity.values())
+    spread = high - low
+    top = max(hit.score for hit in hits)
+    for hit in hits:
+        text_part = hit.score / top if top > 0 else 0.0
+        value = similarity.get((hit.kind, hit.object_id), low)
+        meaning_part = (value - low) / spread if spread > 1e-9 else 0.0
+        hit.score = (1 - SEMANTIC_WEIGHT) * text_part + SEMANTIC_WEIGHT * meaning_part
