@@ -90,7 +90,9 @@ class SemanticVector(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="semantic_vector_unique")
         ]
-        indexes = [models.Index(fields=["updated_at"], name="semantic_vector_updated_idx")]
+        # Per-process caches check (count, latest update) of a kind on every query: from this
+        # index alone, never by reading the vectors.
+        indexes = [models.Index(fields=["kind", "updated_at"], name="semantic_vector_updated_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id} ({self.model})"

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "indexes": [
-                    models.Index(fields=["updated_at"], name="semantic_vector_updated_idx")
+                    models.Index(fields=["kind", "updated_at"], name="semantic_vector_updated_idx")
                 ],
                 "constraints": [
                     models.UniqueConstraint(
