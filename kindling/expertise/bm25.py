@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 K1 = 1.2
 B = 0.75
@@ -26,16 +27,19 @@ it's there's what's does'nt e g eg ie etc"""
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 
+@lru_cache(maxsize=65_536)
+def _term(word: str) -> str | None:
+    """A word as a term: None for stop words and single letters; a light plural strip."""
+    if word in STOPWORDS or len(word) < 2:
+        return None
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased words without stop words, with a light plural strip ("rubrics" → "rubric")."""
-    words = []
-    for word in _WORD.findall(text.lower()):
-        if word in STOPWORDS or len(word) < 2:
-            continue
-        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]
-        words.append(word)
-    return words
+    return [term for term in map(_term, _WORD.findall(text.lower())) if term is not None]
 
 
 def idf(document_count: int, document_frequency: int) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -165,13 +166,13 @@ def helper_candidates(
             # Tags of different kinds may share a slug; keep the stronger.
             if previous is None or previous.score < score:
                 stats[uid][slug] = TagStats(name, score, responses, helpful, votes, built)
-    candidates = []
-    for uid, cached in _cache.get().items():
-        if uid in excluded or uid not in active_ids:
-            continue
-        candidate = Candidate(**{**cached.__dict__, "tags": stats.get(uid, {})})
-        candidates.append(candidate)
-    return candidates
+    # The cached candidates (no tags) are shared and never changed: only those with expertise
+    # in the asked tags get a copy, not every member on every call.
+    return [
+        replace(cached, tags=stats[uid]) if uid in stats else cached
+        for uid, cached in _cache.get().items()
+        if uid not in excluded and uid in active_ids
+    ]
 
 
 def who_can_help(
