@@ -944,6 +944,25 @@ def counter_mismatches() -> dict[str, int]:
     return result
 
 
+def build_derived(log: Callable[[str], None]) -> None:
+    """What the site derives from the rows and keeps up to date as members write, built once
+    for the generated rows (written without the signals): the search index, then every
+    member's computed expertise. The same commands a site runs after an import."""
+    import time
+
+    from kindling.expertise.actions import recompute_all_expertise
+    from kindling.search.actions import rebuild_index
+
+    started = time.monotonic()
+    log("Building the search index (manage.py rebuild_search_index) …")
+    counts = rebuild_index(batch_size=1000, log=lambda message: log(f"  {message}"))
+    log(f"  {sum(counts.values()):,} documents in {time.monotonic() - started:.0f} s.")
+    started = time.monotonic()
+    log("Computing expertise (manage.py recompute_expertise) …")
+    written = recompute_all_expertise()
+    log(f"  {written:,} rows in {time.monotonic() - started:.0f} s.")
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m bench.generate --members … --items … --responses … --seed …``."""
     import argparse
@@ -969,6 +988,11 @@ def add_arguments(parser: Any) -> None:
     parser.add_argument(
         "--check", action="store_true", help="afterwards, verify every denormalised counter"
     )
+    parser.add_argument(
+        "--skip-derived",
+        action="store_true",
+        help="do not build the search index and computed expertise afterwards",
+    )
 
 
 def run_from_options(options: dict[str, Any], log: Callable[[str], None]) -> int:
@@ -991,6 +1015,8 @@ def run_from_options(options: dict[str, Any], log: Callable[[str], None]) -> int
     for label, count in counts.items():
         log(f"  {label:<34} {count:>9,}")
     log(f"Done in {seconds // 60} min {seconds % 60} s.")
+    if not options.get("skip_derived"):
+        build_derived(log)
     if options.get("check"):
         mismatches = counter_mismatches()
         log("Counter check: " + ", ".join(f"{k}={v}" for k, v in mismatches.items()))

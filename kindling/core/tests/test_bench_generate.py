@@ -60,3 +60,26 @@ def test_command_refuses_a_database_that_already_has_members(alice, capsys):
         call_command("bench_generate", "--members", "5", "--items", "10", "--responses", "5")
 
     assert "fills an empty database only" in capsys.readouterr().out
+
+
+def test_the_command_builds_the_search_index_and_expertise_afterwards(db, capsys):
+    from kindling.expertise.models import HelperProfile
+    from kindling.search.models import SearchDocument
+
+    call_command("bench_generate", "--members", "12", "--items", "20", "--responses", "30")
+
+    # Every resource, need, response, circle and member has its document; writers have profiles.
+    documents = SearchDocument.objects.count()
+    items = Resource.objects.count() + Need.objects.count() + Response.objects.count()
+    assert documents >= items + Profile.objects.count()
+    assert HelperProfile.objects.exists()
+    assert "Building the search index" in capsys.readouterr().out
+
+
+def test_the_derived_data_can_be_left_out(db):
+    from kindling.search.models import SearchDocument
+
+    call_command(
+        "bench_generate", "--members", "12", "--items", "20", "--responses", "30", "--skip-derived"
+    )
+    assert not SearchDocument.objects.exists()
