@@ -339,8 +339,10 @@ def ranked(
         all_params = top_params
     elif is_sqlite():
         # Rank first, then mark up only the rows of this page (SQLite would otherwise compute a
-        # snippet for every match before sorting), in one pass over the matches: the full-text
-        # table stays the outer loop (CROSS JOIN), never probed once per row.
+        # snippet for every match before sorting), in one pass over the matches from the
+        # page's lowest rowid on (within the window, however common the words): the full-text
+        # table stays the outer loop (CROSS JOIN), never probed once per row, which would read
+        # the words' whole doclists again for each.
         sql = (
             f"WITH top AS ({top}) "
             f"SELECT {columns}, "
@@ -348,7 +350,8 @@ def ranked(
             f"snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', {SNIPPET_WORDS}), "
             "top.score FROM search_fts CROSS JOIN top ON top.rid = +search_fts.rowid "
             f"CROSS JOIN {TABLE} ON {TABLE}.id = top.rid "
-            f"WHERE search_fts MATCH %s ORDER BY top.score DESC, {TABLE}.id"
+            "WHERE search_fts MATCH %s AND search_fts.rowid >= (SELECT MIN(rid) FROM top) "
+            f"ORDER BY top.score DESC, {TABLE}.id"
         )
         all_params = [*top_params, *params]
     else:
@@ -422,10 +425,13 @@ def tag_counts(
     window, window_params = _window(
         where, visible_sql, f"{TABLE}.id", size=candidates or CANDIDATES, newest=newest
     )
+    # The window's ids lead: SQLite would rather walk the (kind, slug) index, which gives the
+    # grouping's order, through every tag of those kinds; "+" stops it using that index.
+    kind = "+t.kind" if is_sqlite() else "t.kind"
     sql = (
         "SELECT t.kind, t.slug, MIN(t.name), COUNT(*) FROM search_searchdocumenttag t "
         f"WHERE t.document_id IN ({window}) "
-        "AND t.kind IN ('subject', 'grade', 'habit', 'free') "
+        f"AND {kind} IN ('subject', 'grade', 'habit', 'free') "
         "GROUP BY t.kind, t.slug ORDER BY COUNT(*) DESC, t.slug"
     )
     with connection.cursor() as cursor:
