@@ -177,6 +177,11 @@ def search(
         return SearchResults(query, terms, [], 0, empty_page, message=message)
     wanted = [k for k in (kinds or ()) if k in KINDS] or list(KINDS)
     facets = clean_filters(filters)
+    # A facet no document has finds nothing: say so at once (one indexed lookup each), rather
+    # than read every match of the words looking for one that has it.
+    for key, slug in facets.items():
+        if not SearchDocumentTag.objects.filter(kind=FACET_TAG_KIND[key], slug=slug).exists():
+            return SearchResults(query, terms, [], 0, empty_page)
     visible = _filtered(visible_documents(viewer), facets)
     visible_sql, visible_params = _sql(visible)
     origin = fulltext.window_origin()

@@ -113,3 +113,11 @@ def test_unknown_filters_are_harmless(alice_client, params):  # type: ignore[no-
 
 def test_posting_to_search_is_not_allowed(alice_client):  # type: ignore[no-untyped-def]
     assert alice_client.post(reverse("search:search"), {"q": "rubric"}).status_code == 405
+
+
+def test_an_unknown_facet_finds_nothing_at_once(alice, django_assert_num_queries):  # type: ignore[no-untyped-def]
+    ResourceFactory(title="A rubric for peer feedback")
+    with django_assert_num_queries(1):  # the facet's tag is looked up, and nothing else
+        results = search(alice, "rubric", filters={"subject": "no-such-subject"})
+    assert results.total == 0
+    assert results.hits == []
