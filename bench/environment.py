@@ -10,6 +10,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,3 +60,17 @@ def unapplied_migrations() -> list[str]:
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+
+
+def start(out: Any = None) -> bool:
+    """Start Django for a benchmark and check its database is migrated; on a database the code
+    has moved past, say which command to run and return False."""
+    setup_django()
+    if missing := unapplied_migrations():
+        print(
+            f"Run `manage.py migrate` on this database first ({len(missing)} "
+            f"migrations missing, e.g. {missing[0]}).",
+            file=out or sys.stderr,
+        )
+        return False
+    return True

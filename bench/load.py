@@ -199,15 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     if not (1 <= options.concurrency <= 64 and 1 <= options.duration <= 120):
         parser.error("Keep --concurrency within 1–64 and --duration within 1–120 seconds.")
 
-    from bench.environment import database_label, setup_django, unapplied_migrations
+    from bench.environment import database_label, start
 
-    setup_django()
-    if missing_migrations := unapplied_migrations():
-        print(
-            f"Run `manage.py migrate` on this database first ({len(missing_migrations)} "
-            f"migrations missing, e.g. {missing_migrations[0]}).",
-            file=sys.stderr,
-        )
+    if not start():
         return 2
     from bench.pages import percentile, prepare_static_files
     from bench.targets import NotGenerated, Page, choose_pages, choose_viewers

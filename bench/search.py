@@ -372,15 +372,9 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     parts = {name.strip() for name in options.parts.split(",")}
 
-    from bench.environment import database_label, setup_django, unapplied_migrations
+    from bench.environment import database_label, start
 
-    setup_django()
-    if missing_migrations := unapplied_migrations():
-        print(
-            f"Run `manage.py migrate` on this database first ({len(missing_migrations)} "
-            f"migrations missing, e.g. {missing_migrations[0]}).",
-            file=sys.stderr,
-        )
+    if not start():
         return 2
     from django.db import connection
 
