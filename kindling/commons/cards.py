@@ -13,6 +13,7 @@ tags) is not in the key; a change there shows on cards within ``CARD_TIMEOUT`` s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -71,6 +72,20 @@ def _key(kind: str, language: str, ref: tuple[Any, ...]) -> str:
     return f"card:1:{language}:{kind}:{pk}:{stamp}:{timesince(created_at)}".replace(" ", "_")
 
 
+def _cached_html(
+    keys: dict[int, str], render: Callable[[list[int]], dict[int, str]]
+) -> dict[int, SafeString]:
+    """HTML by id: what the cache holds under ``keys``, and ``render(missing ids)`` for the
+    rest, which is cached in turn. An id ``render`` leaves out is left out."""
+    found: dict[str, Any] = cache.get_many(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in found]
+    if missing:
+        fresh = {keys[pk]: html for pk, html in render(missing).items()}
+        cache.set_many(fresh, CARD_TIMEOUT)
+        found.update(fresh)
+    return {pk: SafeString(found[key]) for pk, key in keys.items() if key in found}
+
+
 def cards_for(
     queryset: QuerySet[Resource] | QuerySet[Need], refs: list[tuple[Any, ...]]
 ) -> list[Card]:
@@ -81,25 +96,15 @@ def cards_for(
     """
     from kindling.commons.queries import rows_for_ids
 
-    if not refs:
-        return []
     kind = queryset.model.KIND
     language = get_language() or ""
-    keys = {ref[0]: _key(kind, language, ref) for ref in refs}
-    found: dict[str, Any] = cache.get_many(list(keys.values()))
-    missing = [pk for pk, key in keys.items() if key not in found]
-    if missing:
-        fresh = {
-            keys[row.pk]: render_to_string(_TEMPLATES[kind], {kind: row})
-            for row in rows_for_ids(queryset, missing)
-        }
-        cache.set_many(fresh, CARD_TIMEOUT)
-        found.update(fresh)
-    return [
-        Card(kind, ref[0], ref[1], SafeString(found[keys[ref[0]]]))
-        for ref in refs
-        if keys[ref[0]] in found
-    ]
+
+    def render(ids: list[int]) -> dict[int, str]:
+        rows = rows_for_ids(queryset, ids)
+        return {row.pk: render_to_string(_TEMPLATES[kind], {kind: row}) for row in rows}
+
+    html = _cached_html({ref[0]: _key(kind, language, ref) for ref in refs}, render)
+    return [Card(kind, ref[0], ref[1], html[ref[0]]) for ref in refs if ref[0] in html]
 
 
 def response_html(responses: list[Response]) -> dict[int, SafeString]:
@@ -107,6 +112,7 @@ def response_html(responses: list[Response]) -> dict[int, SafeString]:
     help, the text, the resource it cites, the byline), by id, cached like cards; the buttons
     that depend on the viewer are added around it by the page."""
     language = get_language() or ""
+    by_id = {response.pk: response for response in responses}
     keys = {
         response.pk: (
             f"response:1:{language}:{response.pk}:{response.updated_at.timestamp()}"
@@ -115,15 +121,10 @@ def response_html(responses: list[Response]) -> dict[int, SafeString]:
         ).replace(" ", "_")
         for response in responses
     }
-    found: dict[str, Any] = cache.get_many(list(keys.values()))
-    fresh = {
-        keys[response.pk]: render_to_string(
-            "commons/partials/response_body.html", {"response": response}
-        )
-        for response in responses
-        if keys[response.pk] not in found
-    }
-    if fresh:
-        cache.set_many(fresh, CARD_TIMEOUT)
-        found.update(fresh)
-    return {pk: SafeString(found[key]) for pk, key in keys.items()}
+    return _cached_html(
+        keys,
+        lambda ids: {
+            pk: render_to_string("commons/partials/response_body.html", {"response": by_id[pk]})
+            for pk in ids
+        },
+    )

@@ -24,7 +24,7 @@ from kindling.commons.models import (
     TagKind,
     UsefulVote,
 )
-from kindling.commons.querysets import may_see, seen_circle_ids
+from kindling.commons.querysets import is_moderator, may_see, seen_circle_ids
 from kindling.core.urlcache import url_with_id
 
 if TYPE_CHECKING:
@@ -97,8 +97,6 @@ def responses_for(need: Need, viewer: User | AnonymousUser) -> list[Response]:
     not be checked again); hidden responses show only to their author and moderators, as in
     ``ResponseQuerySet.visible_to``.
     """
-    from kindling.commons.querysets import is_moderator
-
     if not viewer.is_authenticated:
         return []
     shown = Q() if is_moderator(viewer) else Q(is_hidden=False) | Q(author_id=viewer.pk)
@@ -119,8 +117,6 @@ def responses_for(need: Need, viewer: User | AnonymousUser) -> list[Response]:
 
 def comments_for(viewer: User | AnonymousUser, **parent: Any) -> list[Comment]:
     """Comments on one resource or need; hidden ones only for their author and moderators."""
-    from kindling.commons.querysets import is_moderator
-
     comments = Comment.objects.filter(**parent).select_related("author__profile")
     if not is_moderator(viewer):
         comments = comments.filter(Q(is_hidden=False) | Q(author_id=viewer.pk or 0))
@@ -138,17 +134,6 @@ def voted_pairs(viewer: User | AnonymousUser, wanted: dict[str, list[int]]) -> s
         either |= Q(kind=kind, object_id__in=ids)
     return set(
         UsefulVote.objects.filter(either, user_id=viewer.pk).values_list("kind", "object_id")
-    )
-
-
-def voted_ids(viewer: User | AnonymousUser, kind: str, ids: list[int]) -> set[int]:
-    """Which of these objects the viewer has already marked useful."""
-    if not viewer.is_authenticated or not ids:
-        return set()
-    return set(
-        UsefulVote.objects.filter(user_id=viewer.pk, kind=kind, object_id__in=ids).values_list(
-            "object_id", flat=True
-        )
     )
 
 

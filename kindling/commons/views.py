@@ -166,7 +166,8 @@ def resource_detail(request: HttpRequest, resource_id: int) -> HttpResponse:
             "drawing": drawing,
             "comments": comments,
             "comment_form": CommentForm(),
-            "voted": bool(queries.voted_ids(request.user, "resource", [resource.pk])),
+            "voted": ("resource", resource.pk)
+            in queries.voted_pairs(request.user, {"resource": [resource.pk]}),
             "can_edit": actions.can_edit_resource(request.user, resource),  # type: ignore[arg-type]
             "collections": collections,
             "is_moderator": is_moderator(request.user),

@@ -21,18 +21,12 @@ from kindling.core.urlcache import url_with_id
 register = template.Library()
 
 
-def member_name(author: Any) -> str:
-    """The name a member goes by: their display name, or their e-mail address without one."""
-    profile = getattr(author, "profile", None)
-    return (getattr(profile, "display_name", "") or "") or getattr(author, "email", "")
-
-
 @register.simple_tag
 def byline(author: Any, when: Any, circle: Any = None, attribution: str = "") -> SafeString:
     """Who wrote a post, how long ago, in which circle, and the licence note of imported posts:
     ``{% byline need.author need.created_at need.circle need.attribution %}``."""
     profile = getattr(author, "profile", None)
-    name = member_name(author)
+    name = author.get_full_name() or author.email
     who = (
         format_html('<a href="{}">{}</a>', url_with_id("accounts:profile", profile.pk), name)
         if profile
