@@ -16,6 +16,9 @@ from django.utils import translation
 from kindling.accounts.models import User
 from kindling.accounts.tests.factories import UserFactory
 
+# Fixtures more than one app's tests use.
+pytest_plugins = ["kindling.search.tests.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:

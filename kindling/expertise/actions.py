@@ -23,7 +23,7 @@ BATCH_SIZE = 500
 PROFILE_TERMS = 400
 
 
-def _public(prefix: str = "") -> Q:
+def public_only(prefix: str = "") -> Q:
     """Evidence counts only where every member can see it: outside invite-only circles."""
     return Q(**{f"{prefix}circle__isnull": True}) | Q(**{f"{prefix}circle__visibility": "open"})
 
@@ -45,7 +45,7 @@ def _collect(user_ids: list[int]) -> tuple[list[Evidence], dict[int, dict[str, A
     }
     responses = list(
         Response.objects.filter(author_id__in=user_ids, is_hidden=False, need__is_hidden=False)
-        .filter(_public("need__"))
+        .filter(public_only("need__"))
         .values_list(
             "author_id",
             "need_id",
@@ -83,7 +83,7 @@ def _collect(user_ids: list[int]) -> tuple[list[Evidence], dict[int, dict[str, A
 
     resources = list(
         Resource.objects.filter(author_id__in=user_ids, is_hidden=False)
-        .filter(_public())
+        .filter(public_only())
         .values_list("id", "author_id", "created_at", "useful_count", "title", "body")
     )
     resource_tags = _tag_ids(Resource.tags.through, "resource_id", {r[0] for r in resources})
@@ -103,7 +103,7 @@ def _collect(user_ids: list[int]) -> tuple[list[Evidence], dict[int, dict[str, A
             builds_on__is_hidden=False,
             resource__is_hidden=False,
         )
-        .filter(_public("builds_on__"), _public("resource__"))
+        .filter(public_only("builds_on__"), public_only("resource__"))
         .exclude(resource__author_id=F("builds_on__author_id"))
         .values_list("builds_on_id", "builds_on__author_id", "created_at")
     )

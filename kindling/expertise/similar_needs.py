@@ -12,17 +12,21 @@ Returns None when semantic similarity is off; the ranking then uses words alone.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 
 from kindling.commons.models import Response
+from kindling.expertise.actions import public_only
 from kindling.expertise.models import HelperProfile
 from kindling.search import semantic
 from kindling.search.models import DocumentKind
 
 # Cosine (all-MiniLM-L6-v2) above which an answered need counts as like the query.
 SIMILAR = 0.4
+# How often a process asks whether answers or vectors changed since it loaded them.
+RECHECK_SECONDS = 60.0
 
 
 class _AnsweredNeeds:
@@ -34,9 +38,16 @@ class _AnsweredNeeds:
         self._lock = threading.Lock()
         self._version: tuple[Any, ...] | None = None
         self._loaded: tuple[Any, Any, Any] | None = None
+        self._checked_at = 0.0
 
     def get(self) -> tuple[Any, Any, Any]:
         """(member ids, row of each answer's need, matrix of unit need vectors)."""
+        # The version is asked for at most every RECHECK_SECONDS: the two aggregates cost more
+        # than the ranking itself on a large commons, and a minute-old fit is good enough.
+        now = time.monotonic()
+        if self._loaded is not None and now - self._checked_at < RECHECK_SECONDS:
+            return self._loaded
+        self._checked_at = now
         state = HelperProfile.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
         version = (state["count"], state["latest"], *semantic.version(DocumentKind.NEED))
         with self._lock:
@@ -51,7 +62,7 @@ class _AnsweredNeeds:
 
         answered = list(
             Response.objects.filter(is_hidden=False, need__is_hidden=False)
-            .filter(Q(need__circle__isnull=True) | Q(need__circle__visibility="open"))
+            .filter(public_only("need__"))
             .values_list("author_id", "need_id")
             .distinct()
         )

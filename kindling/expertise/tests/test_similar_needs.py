@@ -27,26 +27,25 @@ QUERY = "Pupils critique classmates' compositions"
 
 
 @pytest.fixture
-def semantic_on(settings, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    settings.SEMANTIC_SEARCH = True
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+def answered(semantic_on):  # type: ignore[no-untyped-def]
+    """``answered(author, title, body, **need_fields)``: a need the author answered, with its
+    vector written."""
 
-    def answered(author, title, body, **need_fields):  # type: ignore[no-untyped-def]
-        with django_capture_on_commit_callbacks(execute=True):
-            need = NeedFactory(title=title, details="", **need_fields)
-            ResponseFactory(need=need, author=author, body=body)
+    def answer(author, title, body, **need_fields):  # type: ignore[no-untyped-def]
+        need = semantic_on(NeedFactory, title=title, details="", **need_fields)
+        semantic_on(ResponseFactory, need=need, author=author, body=body)
 
-    return answered
+    return answer
 
 
 def test_a_member_who_answered_a_need_like_this_one_ranks_first_and_is_told_why(
-    semantic_on, alice, settings
+    answered, alice, settings
 ):  # type: ignore[no-untyped-def]
     cook = UserFactory()  # the lower id: ties go to the cook
     writer = UserFactory()
-    semantic_on(writer, "Peer review of student essays", "Use a short rubric for each draft.")
+    answered(writer, "Peer review of student essays", "Use a short rubric for each draft.")
     # Answered last, so a little more recently active.
-    semantic_on(cook, "Healthy snacks for a field trip", "Apples and crackers travel well.")
+    answered(cook, "Healthy snacks for a field trip", "Apples and crackers travel well.")
     recompute_all_expertise()
     fit = similar_needs_fit(QUERY)
     assert fit is not None
@@ -58,9 +57,9 @@ def test_a_member_who_answered_a_need_like_this_one_ranks_first_and_is_told_why(
     assert who_can_help(alice, QUERY, limit=2)[0].user_id == cook.pk
 
 
-def test_answers_in_invite_only_circles_are_no_evidence(semantic_on, alice):  # type: ignore[no-untyped-def]
+def test_answers_in_invite_only_circles_are_no_evidence(answered, alice):  # type: ignore[no-untyped-def]
     writer = UserFactory()
-    semantic_on(
+    answered(
         writer,
         "Peer review of student essays",
         "Use a short rubric for each draft.",
@@ -73,3 +72,15 @@ def test_answers_in_invite_only_circles_are_no_evidence(semantic_on, alice):  # 
 def test_with_semantic_search_off_there_is_no_similar_needs_signal(settings, alice):  # type: ignore[no-untyped-def]
     settings.SEMANTIC_SEARCH = False
     assert similar_needs_fit(QUERY) is None
+
+
+def test_new_answers_count_once_the_process_checks_again(answered, monkeypatch):  # type: ignore[no-untyped-def]
+    from kindling.expertise import similar_needs
+
+    writer = UserFactory()
+    assert similar_needs_fit(QUERY) == {}  # loaded (empty) and checked just now
+    answered(writer, "Peer review of student essays", "Use a short rubric for each draft.")
+    recompute_all_expertise()
+    assert similar_needs_fit(QUERY) == {}  # not asked again within RECHECK_SECONDS
+    monkeypatch.setattr(similar_needs, "RECHECK_SECONDS", 0.0)
+    assert similar_needs_fit(QUERY).get(writer.pk, 0) > 0

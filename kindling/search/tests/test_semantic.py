@@ -30,19 +30,6 @@ needs_model = pytest.mark.skipif(
 QUERY = "How can my students give each other helpful comments on their essays?"
 
 
-@pytest.fixture
-def semantic_on(settings, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
-    """The model on, tasks run as soon as the writing transaction commits."""
-    settings.SEMANTIC_SEARCH = True
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-    def committed(factory, **kwargs):  # type: ignore[no-untyped-def]
-        with django_capture_on_commit_callbacks(execute=True):
-            return factory(**kwargs)
-
-    return committed
-
-
 def stored(kind: str, object_id: int) -> SemanticVector | None:
     return SemanticVector.objects.filter(kind=kind, object_id=object_id).first()
 
