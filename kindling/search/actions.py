@@ -12,10 +12,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Prefetch
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 
 from kindling.accounts.models import GradeBand, Profile, Subject
 from kindling.commons.models import Circle, Need, Resource, Response, Tag
+from kindling.core.urlcache import url_with_id
 from kindling.search import fulltext
 from kindling.search.models import DocumentKind, SearchDocument, SearchDocumentTag
 from kindling.search.text import clean_text, markdown_text
@@ -30,25 +31,6 @@ BATCH_SIZE = 500
 def plain_text(markdown: str) -> str:
     """Markdown as indexed: plain words, no markup, no highlight markers."""
     return clean_text(markdown_text(markdown[:PLAIN_TEXT_LIMIT])) if markdown else ""
-
-
-# A number no id reaches, reversed once into a URL and then replaced by each object's id.
-_ID_PLACEHOLDER = 9_876_543_210_123
-
-
-@lru_cache(maxsize=32)
-def _url_around_id(name: str, script_prefix: str) -> tuple[str, str]:
-    before, _placeholder, after = reverse(name, args=[_ID_PLACEHOLDER]).partition(
-        str(_ID_PLACEHOLDER)
-    )
-    return before, after
-
-
-def _url(name: str, pk: int) -> str:
-    """``reverse(name, args=[pk])`` for a URL whose one argument is an id, without resolving
-    it again for each of the hundreds of thousands of documents of a rebuild."""
-    before, after = _url_around_id(name, get_script_prefix())
-    return f"{before}{pk}{after}"
 
 
 @dataclass
@@ -77,7 +59,7 @@ def resource_document(resource: Resource) -> DocumentData:
             "body": plain_text(resource.body),
             "tags": tags,
             "answers": "",
-            "url": _url("commons:resource", resource.pk),
+            "url": url_with_id("commons:resource", resource.pk),
             "circle_id": resource.circle_id,
             "is_hidden": resource.is_hidden,
             "parent_hidden": False,
@@ -100,7 +82,7 @@ def need_document(need: Need) -> DocumentData:
             "body": plain_text(need.details),
             "tags": tags,
             "answers": answers,
-            "url": _url("commons:need", need.pk),
+            "url": url_with_id("commons:need", need.pk),
             "circle_id": need.circle_id,
             "is_hidden": need.is_hidden,
             "parent_hidden": False,
@@ -123,7 +105,7 @@ def response_document(response: Response) -> DocumentData:
             "tags": "",
             "answers": "",
             # Response.get_absolute_url(), without resolving the URL again.
-            "url": f"{_url('commons:need', response.need_id)}#response-{response.pk}",
+            "url": f"{url_with_id('commons:need', response.need_id)}#response-{response.pk}",
             "circle_id": need.circle_id,
             "is_hidden": response.is_hidden,
             "parent_hidden": need.is_hidden,
@@ -169,7 +151,7 @@ def profile_document(profile: Profile) -> DocumentData:
             "body": clean_text(f"{profile.bio}\n{profile.professional_goals}"),
             "tags": clean_text(" ".join(words)),
             "answers": "",
-            "url": _url("accounts:profile", profile.pk),
+            "url": url_with_id("accounts:profile", profile.pk),
             "circle_id": None,
             "is_hidden": not profile.user.is_active,
             "parent_hidden": False,
@@ -245,22 +227,19 @@ def index_objects(
     *, need_ids: Iterable[int] = (), profile_ids: Iterable[int] = (), batch_size: int = BATCH_SIZE
 ) -> int:
     """Index needs (with their responses) and members' profiles written in bulk, without the
-    signals (an import); returns how many documents were written."""
+    signals (an import), the way a rebuild does; returns how many documents were written."""
+    sources = _sources()
     written = 0
-    needs, profiles = sorted(set(need_ids)), sorted(set(profile_ids))
-    for start in range(0, len(needs), batch_size):
-        chunk = needs[start : start + batch_size]
-        for need in Need.objects.filter(pk__in=chunk).prefetch_related("tags", "responses"):
-            _write(need_document(need))
-            written += 1
-        for response in Response.objects.filter(need_id__in=chunk).select_related("need"):
-            _write(response_document(response))
-            written += 1
-    for start in range(0, len(profiles), batch_size):
-        chunk = profiles[start : start + batch_size]
-        for profile in Profile.objects.filter(pk__in=chunk).select_related("user"):
-            _write(profile_document(profile))
-            written += 1
+    for kind, ids in (("need", sorted(set(need_ids))), ("person", sorted(set(profile_ids)))):
+        queryset, build = sources[kind]
+        for start in range(0, len(ids), batch_size):
+            documents = [
+                document
+                for obj in queryset.filter(pk__in=ids[start : start + batch_size])
+                for document in build(obj)
+            ]
+            _replace_documents(documents)
+            written += len(documents)
     return written
 
 
