@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,11 +16,11 @@ from kindling.commons.models import Tag
 from kindling.expertise.models import Expertise, HelperProfile
 from kindling.expertise.ranking import (
     Candidate,
+    HelperIndex,
     HelpQuery,
     Phrasebook,
     Suggestion,
     TagStats,
-    rank_helpers,
 )
 
 if TYPE_CHECKING:
@@ -82,28 +81,29 @@ def _translated_phrases() -> Phrasebook:
 
 
 class _CandidateCache:
-    """Text profiles decoded once per process, reloaded when any profile changes.
+    """Text profiles decoded and indexed once per process, again when any profile changes.
 
-    Decoding thousands of JSON term maps per query would dominate the ranking's cost; one
-    aggregate query tells whether the cached copy is still current, so processes never disagree.
+    Decoding thousands of JSON term maps and indexing them would dominate a query's cost; one
+    aggregate query tells whether the cached index is still current, so processes never
+    disagree.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._version: tuple[Any, ...] | None = None
-        self._candidates: dict[int, Candidate] = {}
+        self._index = HelperIndex([])
 
-    def get(self) -> dict[int, Candidate]:
+    def get(self) -> HelperIndex:
         state = HelperProfile.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
         version = (state["count"], state["latest"])
         with self._lock:
             if version != self._version:
-                self._candidates = self._load()
+                self._index = HelperIndex(self._load())
                 self._version = version
-            return self._candidates
+            return self._index
 
     @staticmethod
-    def _load() -> dict[int, Candidate]:
+    def _load() -> list[Candidate]:
         rows = HelperProfile.objects.values_list(
             "user_id",
             "user__profile__display_name",
@@ -113,9 +113,9 @@ class _CandidateCache:
             "last_active_at",
             "activity",
             "computed_at",
-        )
-        return {
-            uid: Candidate(
+        ).order_by("user_id")
+        return [
+            Candidate(
                 user_id=uid,
                 display_name=name or "",
                 terms=terms,
@@ -126,7 +126,7 @@ class _CandidateCache:
                 activity_computed_at=computed_at,
             )
             for uid, name, terms, length, responses, last_active, activity, computed_at in rows
-        }
+        ]
 
 
 _cache = _CandidateCache()
@@ -136,43 +136,40 @@ def _tag_slugs(tags: Iterable[Tag | str]) -> list[str]:
     return [tag.slug if isinstance(tag, Tag) else str(tag) for tag in tags]
 
 
-def helper_candidates(
-    viewer: User | AnonymousUser, tags: Sequence[str], *, exclude_user_ids: Iterable[int] = ()
-) -> list[Candidate]:
-    """Active members with a helper profile, minus the viewer and members who blocked them."""
+def _excluded_ids(viewer: User | AnonymousUser, exclude_user_ids: Iterable[int]) -> set[int]:
+    """Never suggested: the viewer, members who blocked them, inactive members, and these."""
+    from kindling.accounts.models import User
     from kindling.moderation.queries import ids_who_blocked
 
     excluded = set(exclude_user_ids)
     if viewer.pk:
         excluded.add(viewer.pk)
         excluded |= ids_who_blocked(viewer.pk)
-    active_ids = set(
-        HelperProfile.objects.filter(user__is_active=True).values_list("user_id", flat=True)
-    )
+    excluded.update(User.objects.filter(is_active=False).values_list("pk", flat=True))
+    return excluded
+
+
+def _tag_stats(tags: Sequence[str]) -> dict[int, dict[str, TagStats]]:
+    """User id → their expertise in these tags (by slug), for members with any."""
     stats: dict[int, dict[str, TagStats]] = defaultdict(dict)
-    if tags:
-        rows = Expertise.objects.filter(tag__slug__in=tags).values_list(
-            "user_id",
-            "tag__slug",
-            "tag__name",
-            "score",
-            "responses",
-            "helpful_responses",
-            "useful_votes",
-            "built_on",
-        )
-        for uid, slug, name, score, responses, helpful, votes, built in rows:
-            previous = stats[uid].get(slug)
-            # Tags of different kinds may share a slug; keep the stronger.
-            if previous is None or previous.score < score:
-                stats[uid][slug] = TagStats(name, score, responses, helpful, votes, built)
-    # The cached candidates (no tags) are shared and never changed: only those with expertise
-    # in the asked tags get a copy, not every member on every call.
-    return [
-        replace(cached, tags=stats[uid]) if uid in stats else cached
-        for uid, cached in _cache.get().items()
-        if uid not in excluded and uid in active_ids
-    ]
+    if not tags:
+        return stats
+    rows = Expertise.objects.filter(tag__slug__in=tags).values_list(
+        "user_id",
+        "tag__slug",
+        "tag__name",
+        "score",
+        "responses",
+        "helpful_responses",
+        "useful_votes",
+        "built_on",
+    )
+    for uid, slug, name, score, responses, helpful, votes, built in rows:
+        previous = stats[uid].get(slug)
+        # Tags of different kinds may share a slug; keep the stronger.
+        if previous is None or previous.score < score:
+            stats[uid][slug] = TagStats(name, score, responses, helpful, votes, built)
+    return stats
 
 
 def who_can_help(
@@ -191,16 +188,19 @@ def who_can_help(
     """
     from kindling.expertise.similar_needs import similar_needs_fit
 
+    index = _cache.get()
+    if not len(index):
+        return []
     slugs = _tag_slugs(tags)
-    candidates = helper_candidates(viewer, slugs, exclude_user_ids=exclude_user_ids)
-    return rank_helpers(
+    return index.rank(
         HelpQuery(text=text, tags=slugs),
-        candidates,
+        tag_stats=_tag_stats(slugs),
+        exclude=_excluded_ids(viewer, exclude_user_ids),
         limit=limit,
         now=now or timezone.now(),
         phrases=_translated_phrases(),
         explain_top=explain_top,
-        similar_needs=similar_needs_fit(text) if candidates else None,
+        similar_needs=similar_needs_fit(text),
     )
 
 

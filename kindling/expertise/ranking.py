@@ -13,18 +13,21 @@ dominates by accident, then added with fixed weights:
 - similar needs (optional, with the semantic extra): how much the candidate answered needs whose
   meaning is close to the query's, computed by the app layer (``similar_needs``) and passed in.
 
-Ranking 4,000 candidates costs a dictionary lookup per query word per candidate, so it stays
-well under 50 ms; reasons (plain words) are written for the returned suggestions only.
+Candidates are prepared once into a ``HelperIndex`` (an inverted index of their text profiles
+and arrays of the other signals, built with numpy), so ranking ten thousand members costs one
+vector operation per query word; reasons (plain words) are written for the returned
+suggestions only. Plain data in, plain data out: no Django here.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+
+import numpy as np
 
 from kindling.expertise.bm25 import K1, B, idf, tokenize
 from kindling.expertise.scoring import activity_at
@@ -124,6 +127,167 @@ class Phrasebook:
 ENGLISH = Phrasebook()
 
 
+class HelperIndex:
+    """Candidates prepared once for many queries: their text profiles as an inverted index.
+
+    Built once per process (the app layer keeps it until a profile changes), so a query costs
+    one vector operation per query word over the members who used it, not a dictionary lookup
+    per word per candidate. Document frequencies and the average profile length are taken over
+    every indexed candidate; excluded members (the asker, blocks) are left out of the ranking
+    and of each signal's scale, never out of these statistics, so they never change what
+    anyone else scores.
+    """
+
+    def __init__(self, candidates: Sequence[Candidate]) -> None:
+        self.candidates = list(candidates)
+        n = len(self.candidates)
+        self.positions = {c.user_id: i for i, c in enumerate(self.candidates)}
+        self.user_ids = np.fromiter((c.user_id for c in self.candidates), np.int64, n)
+        lengths = np.fromiter((c.doc_length for c in self.candidates), np.float64, n)
+        self.average_length = float(lengths.sum()) / n if n and lengths.sum() else 1.0
+        norm = K1 * (1 - B + B * lengths / self.average_length)
+        # Postings: every (term, candidate, frequency), grouped by term.
+        vocabulary: dict[str, int] = {}
+        term_ids: list[int] = []
+        frequencies: list[int] = []
+        counts = np.zeros(n, np.int64)
+        for i, candidate in enumerate(self.candidates):
+            terms = candidate.terms
+            term_ids.extend([vocabulary.setdefault(term, len(vocabulary)) for term in terms])
+            frequencies.extend(terms.values())
+            counts[i] = len(terms)
+        by_term = np.argsort(np.array(term_ids, np.int64), kind="stable")
+        owners = np.repeat(np.arange(n, dtype=np.int64), counts)[by_term]
+        tf = np.array(frequencies, np.float64)[by_term]
+        # BM25's saturated term frequency, per posting: only the idf depends on the query.
+        self.owners = owners
+        self.saturated = tf * (K1 + 1) / (tf + norm[owners]) if len(tf) else tf
+        starts = np.searchsorted(
+            np.array(term_ids, np.int64)[by_term], np.arange(len(vocabulary) + 1)
+        )
+        self.spans = {term: (int(starts[i]), int(starts[i + 1])) for term, i in vocabulary.items()}
+        self.experience = np.log1p(
+            np.fromiter((c.responses for c in self.candidates), np.float64, n)
+        )
+        self.activity = np.fromiter((c.activity for c in self.candidates), np.float64, n)
+        # Activity is usually computed at one moment for everyone: decay once per moment.
+        moments: dict[datetime | None, int] = {}
+        self.moment_of = np.fromiter(
+            (moments.setdefault(c.activity_computed_at, len(moments)) for c in self.candidates),
+            np.int64,
+            n,
+        )
+        self.moments = list(moments)
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    def rank(
+        self,
+        query: HelpQuery,
+        *,
+        tag_stats: Mapping[int, Mapping[str, TagStats]] | None = None,
+        exclude: Iterable[int] = (),
+        limit: int | None = 10,
+        now: datetime,
+        phrases: Phrasebook = ENGLISH,
+        explain_top: int | None = None,
+        similar_needs: Mapping[int, float] | None = None,
+    ) -> list[Suggestion]:
+        """The ``limit`` candidates best able to help with ``query`` (all of them if None).
+
+        ``tag_stats``: user id → their expertise in the query's tags (others have none).
+        Reasons are written for the first ``explain_top`` suggestions (all returned if None).
+        ``similar_needs`` (user id → fit, see the module docstring) adds the semantic signal.
+        """
+        n = len(self.candidates)
+        kept = np.ones(n, bool)
+        for uid in exclude:
+            position = self.positions.get(uid)
+            if position is not None:
+                kept[position] = False
+        if not kept.any():
+            return []
+        tag_words = " ".join(t.replace("-", " ") for t in query.tags)
+        query_terms = Counter(tokenize(f"{query.text} {tag_words}"))
+
+        text = np.zeros(n)
+        weights: dict[str, float] = {}
+        for term, count in query_terms.items():
+            span = self.spans.get(term)
+            if span is None:
+                continue
+            start, end = span
+            weights[term] = weight = count * idf(n, end - start)
+            # A term's postings name each candidate once, so this adds, never overwrites.
+            text[self.owners[start:end]] += weight * self.saturated[start:end]
+
+        tags = tag_stats or {}
+        query_tags = list(query.tags)
+        tag = np.zeros(n)
+        for uid, stats in tags.items():
+            position = self.positions.get(uid)
+            if position is not None:
+                tag[position] = math.sqrt(sum(stats[t].score for t in query_tags if t in stats))
+
+        factors = np.array([activity_at(1.0, moment, now) for moment in self.moments])
+        active = np.sqrt(np.maximum(self.activity * factors[self.moment_of], 0.0))
+
+        similar = similar_needs or {}
+        fit = np.zeros(n)
+        for uid, value in similar.items():
+            position = self.positions.get(uid)
+            if position is not None:
+                fit[position] = value
+
+        # Each signal divided by its largest value among the ranked candidates, then weighted.
+        scores = np.zeros(n)
+        for weight, signal in (
+            (WEIGHT_TEXT, text),
+            (WEIGHT_TAGS, tag),
+            (WEIGHT_ACTIVITY, active),
+            (WEIGHT_EXPERIENCE, self.experience),
+        ):
+            top = float(signal[kept].max())
+            if top > 0:
+                scores += (weight / top) * signal
+        top_similar = float(fit[kept].max())
+        if top_similar > 0:
+            scores += (WEIGHT_SIMILAR / top_similar) * fit
+
+        # Best first, ties by user id; only the best ``limit`` are sorted.
+        ranked = np.flatnonzero(kept)
+        if limit is not None and limit < len(ranked):
+            threshold = np.partition(-scores[ranked], limit - 1)[limit - 1]
+            ranked = ranked[-scores[ranked] <= threshold]
+        ranked = ranked[np.lexsort((self.user_ids[ranked], -scores[ranked]))]
+        if limit is not None:
+            ranked = ranked[:limit]
+        suggestions = []
+        for place, i in enumerate(ranked.tolist()):
+            candidate = self.candidates[i]
+            reasons: list[str] = []
+            if explain_top is None or place < explain_top:
+                in_tags = tags.get(candidate.user_id)
+                reasons = explain(
+                    query,
+                    replace(candidate, tags=in_tags) if in_tags else candidate,
+                    weights,
+                    now=now,
+                    phrases=phrases,
+                    similar=fit[i] / top_similar if top_similar > 0 else 0.0,
+                )
+            suggestions.append(
+                Suggestion(
+                    user_id=candidate.user_id,
+                    score=float(scores[i]),
+                    reasons=reasons,
+                    display_name=candidate.display_name,
+                )
+            )
+        return suggestions
+
+
 def rank_helpers(
     query: HelpQuery,
     candidates: Sequence[Candidate],
@@ -134,115 +298,18 @@ def rank_helpers(
     explain_top: int | None = None,
     similar_needs: Mapping[int, float] | None = None,
 ) -> list[Suggestion]:
-    """The ``limit`` candidates best able to help with ``query`` (all of them if None).
-
-    Reasons are written for the first ``explain_top`` suggestions (all returned ones if None).
-    ``similar_needs`` (user id → fit, see the module docstring) adds the semantic signal.
-    """
+    """Rank ``candidates`` (with their tags) once; see ``HelperIndex.rank``."""
     if not candidates:
         return []
-    tag_words = " ".join(t.replace("-", " ") for t in query.tags)
-    query_terms = Counter(tokenize(f"{query.text} {tag_words}"))
-
-    # Document frequencies for the query's words only: one lookup per word per candidate.
-    document_frequency = dict.fromkeys(query_terms, 0)
-    total_length = 0
-    words = list(query_terms)
-    for candidate in candidates:
-        total_length += candidate.doc_length
-        for term in filter(candidate.terms.__contains__, words):
-            document_frequency[term] += 1
-    n = len(candidates)
-    average_length = total_length / n or 1.0
-    weights = {
-        term: count * idf(n, document_frequency[term])
-        for term, count in query_terms.items()
-        if document_frequency[term]
-    }
-
-    text_raw: list[float] = []
-    tag_raw: list[float] = []
-    activity_raw: list[float] = []
-    experience_raw: list[float] = []
-    query_words = list(weights)
-    query_tags = list(query.tags)
-    sqrt, log1p = math.sqrt, math.log1p
-    # Activity is usually computed at one moment for everyone: decay once per distinct moment.
-    carried: dict[datetime | None, float] = {}
-    for candidate in candidates:
-        terms = candidate.terms
-        text = 0.0
-        # filter() with a bound __contains__ keeps the per-word loop in C; few words match.
-        matched = list(filter(terms.__contains__, query_words))
-        if matched:
-            norm = K1 * (1 - B + B * candidate.doc_length / average_length)
-            for term in matched:
-                tf = terms[term]
-                text += weights[term] * tf * (K1 + 1) / (tf + norm)
-        text_raw.append(text)
-        tags = candidate.tags
-        if tags:
-            tag_raw.append(sqrt(sum(tags[t].score for t in query_tags if t in tags)))
-        else:
-            tag_raw.append(0.0)
-        at = candidate.activity_computed_at
-        factor = carried.get(at)
-        if factor is None:
-            factor = carried[at] = activity_at(1.0, at, now)
-        activity_raw.append(sqrt(max(candidate.activity * factor, 0.0)))
-        experience_raw.append(log1p(candidate.responses))
-
-    # Each signal divided by its largest value across candidates, then weighted: one
-    # multiplication per signal.
-    w_text, w_tag, w_active, w_exp = (
-        weight / top if top > 0 else 0.0
-        for weight, top in (
-            (WEIGHT_TEXT, max(text_raw)),
-            (WEIGHT_TAGS, max(tag_raw)),
-            (WEIGHT_ACTIVITY, max(activity_raw)),
-            (WEIGHT_EXPERIENCE, max(experience_raw)),
-        )
+    return HelperIndex(candidates).rank(
+        query,
+        tag_stats={c.user_id: c.tags for c in candidates if c.tags},
+        limit=limit,
+        now=now,
+        phrases=phrases,
+        explain_top=explain_top,
+        similar_needs=similar_needs,
     )
-    scores = [
-        w_text * text + w_tag * tag + w_active * active + w_exp * exp
-        for text, tag, active, exp in zip(
-            text_raw, tag_raw, activity_raw, experience_raw, strict=True
-        )
-    ]
-    similar = similar_needs or {}
-    top_similar = max((similar.get(c.user_id, 0.0) for c in candidates), default=0.0)
-    if top_similar > 0:
-        w_similar = WEIGHT_SIMILAR / top_similar
-        scores = [
-            score + w_similar * similar.get(c.user_id, 0.0)
-            for score, c in zip(scores, candidates, strict=True)
-        ]
-    # Best first, ties by user id; tuples compare in C, and only ``limit`` are fully sorted.
-    keyed = zip([-s for s in scores], [c.user_id for c in candidates], range(n), strict=True)
-    best = sorted(keyed) if limit is None else heapq.nsmallest(limit, keyed)
-    order = [i for _score, _uid, i in best]
-    return [
-        Suggestion(
-            user_id=candidates[i].user_id,
-            score=scores[i],
-            reasons=(
-                explain(
-                    query,
-                    candidates[i],
-                    weights,
-                    now=now,
-                    phrases=phrases,
-                    similar=similar.get(candidates[i].user_id, 0.0) / top_similar
-                    if top_similar > 0
-                    else 0.0,
-                )
-                if explain_top is None or rank < explain_top
-                else []
-            ),
-            display_name=candidates[i].display_name,
-        )
-        for rank, i in enumerate(order)
-    ]
 
 
 def explain(
