@@ -177,6 +177,13 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     clients = signed_in_clients(viewers)
+    # As config/wsgi.py does once the application is loaded (each test client loads its
+    # middleware, WhiteNoise's table of static files among it, on its first request).
+    from kindling.core.startup import freeze_loaded_objects
+
+    for client in clients:
+        fetch(client, "/healthz")
+    freeze_loaded_objects()
     load_before = os.getloadavg()[0]
     header = f"{'page':<12} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'cpu p50':>7} {'cpu p95':>7}"
     print(f"{header} {'queries':>7} {'KB':>5}  what", flush=True)
