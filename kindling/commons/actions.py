@@ -157,15 +157,20 @@ def create_resource(
     return resource
 
 
-def can_edit_resource(user: User, resource: Resource) -> bool:
+def can_edit_resource(
+    user: User, resource: Resource, *, co_authors: Sequence[User] | None = None
+) -> bool:
+    """Whether ``user`` may edit ``resource``; ``co_authors``, when given, are its co-authors
+    as already loaded (else ``resource.co_authors``, which pages prefetch)."""
     if is_moderator(user):
         return True
     if resource.is_locked or resource.is_hidden:
         return resource.author_id == user.pk and not resource.is_locked
     if resource.author_id == user.pk:
         return True
-    # .all() uses the co-authors pages prefetch with the resource (a few people at most).
-    return any(co_author.pk == user.pk for co_author in resource.co_authors.all())
+    if co_authors is None:
+        co_authors = list(resource.co_authors.all())
+    return any(co_author.pk == user.pk for co_author in co_authors)
 
 
 @transaction.atomic
@@ -238,6 +243,8 @@ def delete_attachment(attachment: ResourceAttachment, *, by: User) -> None:
         raise PermissionDenied(_("You cannot edit this resource."))
     storage, name = attachment.file.storage, attachment.file.name or ""
     attachment.delete()
+    # The resource's page caches its files under a key made of updated_at (queries.resource_extras).
+    Resource.objects.filter(pk=attachment.resource_id).update(updated_at=timezone.now())
     if name:
         transaction.on_commit(lambda: storage.delete(name))
 

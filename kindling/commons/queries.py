@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from kindling.commons.cards import Card, card_refs, cards_for
+from kindling.commons.cards import CARD_TIMEOUT, Card, card_refs, cards_for
 from kindling.commons.lineage import LineageDrawing, LineageNode, layout_lineage
 from kindling.commons.models import (
     Collection,
@@ -19,6 +20,8 @@ from kindling.commons.models import (
     Need,
     NeedStatus,
     Resource,
+    ResourceAttachment,
+    ResourceLink,
     Response,
     Tag,
     TagKind,
@@ -70,6 +73,67 @@ def get_resource_for_viewer(viewer: User | AnonymousUser, resource_id: int) -> R
         )
     except Resource.DoesNotExist:
         raise Http404("No such resource.") from None
+
+
+# What a byline shows of an author, for pages that load one post (not every column of a user
+# and a profile: a password hash, a biography, lists stored as JSON).
+_BYLINE_COLUMNS = (
+    *("author__id", "author__email"),
+    *("author__profile__id", "author__profile__user_id", "author__profile__display_name"),
+)
+
+
+@dataclass(frozen=True)
+class ResourceExtras:
+    """What a resource's page shows besides its own row: tags, links, files and co-authors."""
+
+    tags: list[Tag]
+    links: list[ResourceLink]
+    attachments: list[ResourceAttachment]
+    co_authors: list[User]
+
+
+def resource_page(
+    viewer: User | AnonymousUser, resource_id: int
+) -> tuple[Resource, ResourceExtras]:
+    """One resource the viewer may see (else 404), for its page: the row with what its byline
+    shows, and its extras (``resource_extras``)."""
+    try:
+        resource = (
+            Resource.objects.visible_to(viewer)
+            .select_related("author__profile", "circle")
+            .only(*(field.name for field in Resource._meta.concrete_fields), *_BYLINE_COLUMNS)
+            .get(pk=resource_id)
+        )
+    except Resource.DoesNotExist:
+        raise Http404("No such resource.") from None
+    return resource, resource_extras(resource)
+
+
+def resource_extras(resource: Resource) -> ResourceExtras:
+    """A resource's tags, links, files and co-authors, cached like cards.
+
+    They read the same for every member who may see the resource (``resource`` must come from a
+    query that checked that), and every change to them goes through ``actions``, which moves the
+    resource's ``updated_at`` (and ``version`` on an edit): both are in the key, so a change
+    makes a new key. Names of tags and co-authors may lag by up to ``CARD_TIMEOUT``.
+    """
+    key = f"resource-extras:1:{resource.pk}:{resource.updated_at.timestamp()}:{resource.version}"
+    extras: ResourceExtras | None = cache.get(key)
+    if extras is None:
+        extras = ResourceExtras(
+            tags=list(resource.tags.all()),
+            links=list(resource.links.all()),
+            attachments=list(resource.attachments.all()),
+            co_authors=list(
+                _users_with_profiles()
+                .filter(coauthored_resources=resource)
+                .only("id", "email", "profile__id", "profile__user_id", "profile__display_name")
+                .order_by("pk")
+            ),
+        )
+        cache.set(key, extras, CARD_TIMEOUT)
+    return extras
 
 
 def get_need_for_viewer(viewer: User | AnonymousUser, need_id: int) -> Need:

@@ -152,7 +152,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def resource_detail(request: HttpRequest, resource_id: int) -> HttpResponse:
-    resource = queries.get_resource_for_viewer(request.user, resource_id)
+    resource, extras = queries.resource_page(request.user, resource_id)
     builds_on, built_upon_by, drawing = queries.lineage_for(resource, request.user)
     comments = queries.comments_for(request.user, resource=resource)
     collections = list(Collection.objects.filter(owner_id=request.user.pk))
@@ -161,6 +161,7 @@ def resource_detail(request: HttpRequest, resource_id: int) -> HttpResponse:
         "commons/resource_detail.html",
         {
             "resource": resource,
+            "extras": extras,
             "builds_on": builds_on,
             "built_upon_by": built_upon_by,
             "drawing": drawing,
@@ -168,7 +169,11 @@ def resource_detail(request: HttpRequest, resource_id: int) -> HttpResponse:
             "comment_form": CommentForm(),
             "voted": ("resource", resource.pk)
             in queries.voted_pairs(request.user, {"resource": [resource.pk]}),
-            "can_edit": actions.can_edit_resource(request.user, resource),  # type: ignore[arg-type]
+            "can_edit": actions.can_edit_resource(
+                request.user,  # type: ignore[arg-type]
+                resource,
+                co_authors=extras.co_authors,
+            ),
             "collections": collections,
             "is_moderator": is_moderator(request.user),
         },

@@ -4,6 +4,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from kindling.commons import actions
 from kindling.commons.models import Lineage, Resource, ResourceRevision, Tag, UsefulVote
@@ -337,13 +338,52 @@ def test_resource_detail_runs_a_fixed_number_of_queries(
     bob_client, alice, django_assert_num_queries
 ):
     resource = ResourceFactory(author=alice)
-    with django_assert_num_queries(14) as first:
+    with django_assert_num_queries(14) as first:  # tags, links, files and co-authors: 4
+        bob_client.get(resource.get_absolute_url())
+    with django_assert_num_queries(10):  # those four from the cache
         bob_client.get(resource.get_absolute_url())
     for _ in range(5):
         actions.add_comment(resource, author=alice, body="More")
         resource.tags.add(*Tag.objects.filter(kind="habit")[:3])
+    Resource.objects.filter(pk=resource.pk).update(updated_at=timezone.now())  # as actions do
     with django_assert_num_queries(len(first.captured_queries)):
         bob_client.get(resource.get_absolute_url())
+    with django_assert_num_queries(10):
+        bob_client.get(resource.get_absolute_url())
+
+
+def test_the_resource_page_shows_its_tags_links_files_and_co_authors_as_they_are_now(
+    alice_client, bob_client, alice, bob, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("Lesson plan.docx", docx_bytes(), "application/octet-stream")
+    alice_client.post(reverse("commons:resource_create"), resource_data(attachment=upload))
+    resource = Resource.objects.get()
+    page = bob_client.get(resource.get_absolute_url()).content.decode()  # cached now
+    assert "A printable copy" in page
+    assert "Lesson plan.docx" in page
+    assert "/tags/free/rubrics/" in page
+    assert "Edit</a>" not in page
+    response = alice_client.post(
+        reverse("commons:resource_edit", args=[resource.pk]),
+        resource_data(
+            links="https://example.org/other Another copy",
+            free_tags="exit tickets",
+            co_authors=bob.email,
+            version=resource.version,
+        ),
+    )
+    assert response.status_code == 302
+    page = bob_client.get(resource.get_absolute_url()).content.decode()
+    assert "A printable copy" not in page
+    assert "Another copy" in page
+    assert "/tags/free/rubrics/" not in page
+    assert "/tags/free/exit-tickets/" in page
+    assert bob.profile.display_name in page
+    assert "Edit</a>" in page  # a co-author now
+    attachment = resource.attachments.get()
+    alice_client.post(reverse("commons:attachment_delete", args=[resource.pk, attachment.pk]))
+    assert "Lesson plan.docx" not in bob_client.get(resource.get_absolute_url()).content.decode()
 
 
 def test_visitors_must_sign_in_to_see_the_commons(client, alice):
