@@ -15,6 +15,7 @@ from django.utils import translation
 
 from kindling.accounts.models import User
 from kindling.accounts.tests.factories import UserFactory
+from kindling.core.snapshot import clear_all as clear_snapshots
 
 # Fixtures more than one app's tests use.
 pytest_plugins = ["kindling.search.tests.fixtures"]
@@ -33,7 +34,9 @@ def _default_language() -> Iterator[None]:
 def _empty_cache() -> None:
     # Each test starts with an empty cache: a card cached by an earlier test for a row that had
     # the same id (the database reuses them after a rollback) must not show up in this one.
+    # The same goes for values each process keeps (who can help's index, need vectors).
     cache.clear()
+    clear_snapshots()
 
 
 @pytest.fixture

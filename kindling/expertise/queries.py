@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from kindling.commons.models import Tag
+from kindling.core.snapshot import Snapshot
 from kindling.expertise.models import Expertise, HelperProfile
 from kindling.expertise.ranking import (
     Candidate,
@@ -20,6 +21,7 @@ from kindling.expertise.ranking import (
     HelpQuery,
     Phrasebook,
     Suggestion,
+    TagColumn,
     TagStats,
 )
 
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
     from kindling.accounts.models import User
 
 PROFILE_TAGS = 5
+# Tags whose expertise columns a process keeps (each about a row per member with evidence).
+TAG_COLUMNS = 512
 
 
 def expertise_for(user: User) -> list[Expertise]:
@@ -80,41 +84,45 @@ def _translated_phrases() -> Phrasebook:
     )
 
 
-class _CandidateCache:
-    """Text profiles decoded and indexed once per process, again when any profile changes.
+class _Helpers:
+    """Every helper profile in a ``HelperIndex``, and members' expertise per tag as they are
+    asked for (at most ``TAG_COLUMNS`` tags kept), both as of one version of the profiles."""
 
-    Decoding thousands of JSON term maps and indexing them would dominate a query's cost; one
-    aggregate query tells whether the cached index is still current, so processes never
-    disagree.
-    """
-
-    def __init__(self) -> None:
+    def __init__(self, candidates: list[Candidate]) -> None:
+        self.index = HelperIndex(candidates)
+        self._columns: dict[str, TagColumn] = {}
         self._lock = threading.Lock()
-        self._version: tuple[Any, ...] | None = None
-        self._index = HelperIndex([])
 
-    def get(self) -> HelperIndex:
-        state = HelperProfile.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
-        version = (state["count"], state["latest"])
+    def columns(self, slugs: Sequence[str]) -> dict[str, TagColumn]:
+        missing = [slug for slug in slugs if slug not in self._columns]
+        loaded = {slug: self.index.tag_column(stats) for slug, stats in _tag_stats(missing).items()}
         with self._lock:
-            if version != self._version:
-                self._index = HelperIndex(self._load())
-                self._version = version
-            return self._index
+            for slug in missing:
+                if len(self._columns) >= TAG_COLUMNS:
+                    self._columns.pop(next(iter(self._columns)))
+                self._columns[slug] = loaded.get(slug) or self.index.tag_column({})
+            return {slug: self._columns[slug] for slug in slugs if slug in self._columns}
 
-    @staticmethod
-    def _load() -> list[Candidate]:
-        rows = HelperProfile.objects.values_list(
-            "user_id",
-            "user__profile__display_name",
-            "terms",
-            "doc_length",
-            "responses",
-            "last_active_at",
-            "activity",
-            "computed_at",
-        ).order_by("user_id")
-        return [
+
+def _profiles_version() -> tuple[Any, ...]:
+    # Recomputing a member's expertise rewrites their helper profile too (expertise.actions).
+    state = HelperProfile.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
+    return (state["count"], state["latest"])
+
+
+def _load_helpers() -> _Helpers:
+    rows = HelperProfile.objects.values_list(
+        "user_id",
+        "user__profile__display_name",
+        "terms",
+        "doc_length",
+        "responses",
+        "last_active_at",
+        "activity",
+        "computed_at",
+    ).order_by("user_id")
+    return _Helpers(
+        [
             Candidate(
                 user_id=uid,
                 display_name=name or "",
@@ -127,9 +135,12 @@ class _CandidateCache:
             )
             for uid, name, terms, length, responses, last_active, activity, computed_at in rows
         ]
+    )
 
 
-_cache = _CandidateCache()
+# Decoding ten thousand JSON term maps and indexing them takes about a second: done once per
+# process, again at most once a minute when some member's expertise was recomputed.
+_helpers = Snapshot(_load_helpers, _profiles_version, recheck_seconds=60.0)
 
 
 def _tag_slugs(tags: Iterable[Tag | str]) -> list[str]:
@@ -149,9 +160,9 @@ def _excluded_ids(viewer: User | AnonymousUser, exclude_user_ids: Iterable[int])
     return excluded
 
 
-def _tag_stats(tags: Sequence[str]) -> dict[int, dict[str, TagStats]]:
-    """User id → their expertise in these tags (by slug), for members with any."""
-    stats: dict[int, dict[str, TagStats]] = defaultdict(dict)
+def _tag_stats(tags: Sequence[str]) -> dict[str, dict[int, TagStats]]:
+    """Slug → members' expertise in that tag (by user id), for the tags anyone has."""
+    stats: dict[str, dict[int, TagStats]] = defaultdict(dict)
     if not tags:
         return stats
     rows = Expertise.objects.filter(tag__slug__in=tags).values_list(
@@ -165,10 +176,10 @@ def _tag_stats(tags: Sequence[str]) -> dict[int, dict[str, TagStats]]:
         "built_on",
     )
     for uid, slug, name, score, responses, helpful, votes, built in rows:
-        previous = stats[uid].get(slug)
+        previous = stats[slug].get(uid)
         # Tags of different kinds may share a slug; keep the stronger.
         if previous is None or previous.score < score:
-            stats[uid][slug] = TagStats(name, score, responses, helpful, votes, built)
+            stats[slug][uid] = TagStats(name, score, responses, helpful, votes, built)
     return stats
 
 
@@ -188,13 +199,13 @@ def who_can_help(
     """
     from kindling.expertise.similar_needs import similar_needs_fit
 
-    index = _cache.get()
-    if not len(index):
+    helpers = _helpers.get()
+    if not len(helpers.index):
         return []
     slugs = _tag_slugs(tags)
-    return index.rank(
+    return helpers.index.rank(
         HelpQuery(text=text, tags=slugs),
-        tag_stats=_tag_stats(slugs),
+        tags=helpers.columns(slugs),
         exclude=_excluded_ids(viewer, exclude_user_ids),
         limit=limit,
         now=now or timezone.now(),

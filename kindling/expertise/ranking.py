@@ -21,13 +21,13 @@ suggestions only. Plain data in, plain data out: no Django here.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import numpy as np
+import numpy.typing as npt
 
 from kindling.expertise.bm25 import K1, B, idf, tokenize
 from kindling.expertise.scoring import activity_at
@@ -56,6 +56,16 @@ class TagStats:
     helpful: int = 0
     useful_votes: int = 0
     built_on: int = 0
+
+
+@dataclass(frozen=True)
+class TagColumn:
+    """Candidates' expertise in one tag: by user id, and as arrays for scoring
+    (``HelperIndex.tag_column`` makes one)."""
+
+    stats: Mapping[int, TagStats]
+    positions: npt.NDArray[np.int64]
+    scores: npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -182,11 +192,20 @@ class HelperIndex:
     def __len__(self) -> int:
         return len(self.candidates)
 
+    def tag_column(self, stats: Mapping[int, TagStats]) -> TagColumn:
+        """Expertise in one tag (user id → stats) laid out for ``rank``."""
+        known = {uid: s for uid, s in stats.items() if uid in self.positions}
+        return TagColumn(
+            stats=known,
+            positions=np.fromiter((self.positions[uid] for uid in known), np.int64, len(known)),
+            scores=np.fromiter((s.score for s in known.values()), np.float64, len(known)),
+        )
+
     def rank(
         self,
         query: HelpQuery,
         *,
-        tag_stats: Mapping[int, Mapping[str, TagStats]] | None = None,
+        tags: Mapping[str, TagColumn] | None = None,
         exclude: Iterable[int] = (),
         limit: int | None = 10,
         now: datetime,
@@ -196,7 +215,7 @@ class HelperIndex:
     ) -> list[Suggestion]:
         """The ``limit`` candidates best able to help with ``query`` (all of them if None).
 
-        ``tag_stats``: user id → their expertise in the query's tags (others have none).
+        ``tags``: candidates' expertise in each of the query's tags (slug → column).
         Reasons are written for the first ``explain_top`` suggestions (all returned if None).
         ``similar_needs`` (user id → fit, see the module docstring) adds the semantic signal.
         """
@@ -222,13 +241,13 @@ class HelperIndex:
             # A term's postings name each candidate once, so this adds, never overwrites.
             text[self.owners[start:end]] += weight * self.saturated[start:end]
 
-        tags = tag_stats or {}
-        query_tags = list(query.tags)
+        columns = [
+            column for slug in dict.fromkeys(query.tags) if (column := (tags or {}).get(slug))
+        ]
         tag = np.zeros(n)
-        for uid, stats in tags.items():
-            position = self.positions.get(uid)
-            if position is not None:
-                tag[position] = math.sqrt(sum(stats[t].score for t in query_tags if t in stats))
+        for column in columns:
+            tag[column.positions] += column.scores
+        tag = np.sqrt(tag)
 
         factors = np.array([activity_at(1.0, moment, now) for moment in self.moments])
         active = np.sqrt(np.maximum(self.activity * factors[self.moment_of], 0.0))
@@ -268,7 +287,12 @@ class HelperIndex:
             candidate = self.candidates[i]
             reasons: list[str] = []
             if explain_top is None or place < explain_top:
-                in_tags = tags.get(candidate.user_id)
+                uid = candidate.user_id
+                in_tags = {
+                    slug: column.stats[uid]
+                    for slug, column in (tags or {}).items()
+                    if uid in column.stats
+                }
                 reasons = explain(
                     query,
                     replace(candidate, tags=in_tags) if in_tags else candidate,
@@ -301,9 +325,13 @@ def rank_helpers(
     """Rank ``candidates`` (with their tags) once; see ``HelperIndex.rank``."""
     if not candidates:
         return []
-    return HelperIndex(candidates).rank(
+    index = HelperIndex(candidates)
+    return index.rank(
         query,
-        tag_stats={c.user_id: c.tags for c in candidates if c.tags},
+        tags={
+            slug: index.tag_column({c.user_id: c.tags[slug] for c in candidates if slug in c.tags})
+            for slug in query.tags
+        },
         limit=limit,
         now=now,
         phrases=phrases,

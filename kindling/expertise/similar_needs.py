@@ -11,13 +11,12 @@ Returns None when semantic similarity is off; the ranking then uses words alone.
 
 from __future__ import annotations
 
-import threading
-import time
 from typing import Any
 
 from django.db.models import Count, Max
 
 from kindling.commons.models import Response
+from kindling.core.snapshot import Snapshot
 from kindling.expertise.actions import public_only
 from kindling.expertise.models import HelperProfile
 from kindling.search import semantic
@@ -29,63 +28,44 @@ SIMILAR = 0.4
 RECHECK_SECONDS = 60.0
 
 
-class _AnsweredNeeds:
-    """Public answers as (member, row) pairs and the answered needs' vectors (rows), loaded
-    once per process and reloaded when helper profiles are recomputed (answers changed) or a
-    need's vector changes; two aggregate queries tell."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._version: tuple[Any, ...] | None = None
-        self._loaded: tuple[Any, Any, Any] | None = None
-        self._checked_at = 0.0
-
-    def get(self) -> tuple[Any, Any, Any]:
-        """(member ids, row of each answer's need, matrix of unit need vectors)."""
-        # The version is asked for at most every RECHECK_SECONDS: the two aggregates cost more
-        # than the ranking itself on a large commons, and a minute-old fit is good enough.
-        now = time.monotonic()
-        if self._loaded is not None and now - self._checked_at < RECHECK_SECONDS:
-            return self._loaded
-        self._checked_at = now
-        state = HelperProfile.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
-        version = (state["count"], state["latest"], *semantic.version(DocumentKind.NEED))
-        with self._lock:
-            if version != self._version or self._loaded is None:
-                self._loaded = self._load()
-                self._version = version
-            return self._loaded
-
-    @staticmethod
-    def _load() -> tuple[Any, Any, Any]:
-        import numpy as np
-
-        answered = list(
-            Response.objects.filter(is_hidden=False, need__is_hidden=False)
-            .filter(public_only("need__"))
-            .values_list("author_id", "need_id")
-            .distinct()
-        )
-        wanted = {need_id for _author, need_id in answered}
-        rows: dict[int, int] = {}
-        vectors: list[Any] = []
-        # All need vectors in one pass (no IN list of tens of thousands of ids), answered kept.
-        for need_id, vector in semantic.stored_vectors(DocumentKind.NEED):
-            if need_id in wanted:
-                rows[need_id] = len(vectors)
-                vectors.append(vector)
-        matrix = (
-            np.vstack(vectors)
-            if vectors
-            else np.zeros((0, semantic.embeddings.DIMENSION), dtype=np.float32)
-        )
-        pairs = [(author, rows[need]) for author, need in answered if need in rows]
-        users = np.array([author for author, _row in pairs], dtype=np.int64)
-        needs = np.array([row for _author, row in pairs], dtype=np.int64)
-        return users, needs, matrix
+def _version() -> tuple[Any, ...]:
+    """Changes when helper profiles are recomputed (answers changed) or a need's vector does."""
+    state = HelperProfile.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
+    return (state["count"], state["latest"], *semantic.version(DocumentKind.NEED))
 
 
-_answered = _AnsweredNeeds()
+def _load() -> tuple[Any, Any, Any]:
+    """(member ids, row of each public answer's need, matrix of unit need vectors)."""
+    import numpy as np
+
+    answered = list(
+        Response.objects.filter(is_hidden=False, need__is_hidden=False)
+        .filter(public_only("need__"))
+        .values_list("author_id", "need_id")
+        .distinct()
+    )
+    wanted = {need_id for _author, need_id in answered}
+    rows: dict[int, int] = {}
+    vectors: list[Any] = []
+    # All need vectors in one pass (no IN list of tens of thousands of ids), answered kept.
+    for need_id, vector in semantic.stored_vectors(DocumentKind.NEED):
+        if need_id in wanted:
+            rows[need_id] = len(vectors)
+            vectors.append(vector)
+    matrix = (
+        np.vstack(vectors)
+        if vectors
+        else np.zeros((0, semantic.embeddings.DIMENSION), dtype=np.float32)
+    )
+    pairs = [(author, rows[need]) for author, need in answered if need in rows]
+    users = np.array([author for author, _row in pairs], dtype=np.int64)
+    needs = np.array([row for _author, row in pairs], dtype=np.int64)
+    return users, needs, matrix
+
+
+# The version is asked for at most every RECHECK_SECONDS: its two aggregates cost more than the
+# scoring itself on a large commons, and a minute-old fit is good enough.
+_answered = Snapshot(_load, _version, recheck_seconds=RECHECK_SECONDS)
 
 
 def similar_needs_fit(text: str) -> dict[int, float] | None:

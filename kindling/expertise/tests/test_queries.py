@@ -78,7 +78,11 @@ def test_who_can_help_never_suggests_the_viewer_inactive_members_or_blockers(ali
     assert {s.user_id for s in excluded} == {erin.pk}
 
 
-def test_who_can_help_sees_new_evidence_after_a_recompute(alice, bob, tag):
+def test_who_can_help_sees_new_evidence_once_the_process_checks_again(
+    alice, bob, tag, monkeypatch
+):
+    from kindling.expertise import queries
+
     _answered(bob, tag)
     recompute_all_expertise()
     assert who_can_help(alice, "rubric", [tag])[0].user_id == bob.pk
@@ -86,4 +90,7 @@ def test_who_can_help_sees_new_evidence_after_a_recompute(alice, bob, tag):
     for _ in range(4):
         _answered(carol, tag, helped=True, body="rubric rubric criteria")
     recompute_all_expertise(now=timezone.now() + timedelta(seconds=1))
+    # The index is asked whether it is current at most once a minute per process.
+    assert who_can_help(alice, "rubric", [tag])[0].user_id == bob.pk
+    monkeypatch.setattr(queries._helpers, "recheck_seconds", 0.0)
     assert who_can_help(alice, "rubric", [tag])[0].user_id == carol.pk

@@ -82,5 +82,5 @@ def test_new_answers_count_once_the_process_checks_again(answered, monkeypatch):
     answered(writer, "Peer review of student essays", "Use a short rubric for each draft.")
     recompute_all_expertise()
     assert similar_needs_fit(QUERY) == {}  # not asked again within RECHECK_SECONDS
-    monkeypatch.setattr(similar_needs, "RECHECK_SECONDS", 0.0)
+    monkeypatch.setattr(similar_needs._answered, "recheck_seconds", 0.0)
     assert similar_needs_fit(QUERY).get(writer.pk, 0) > 0

@@ -13,16 +13,12 @@ import pytest
 
 @pytest.fixture
 def semantic_on(  # type: ignore[no-untyped-def]
-    settings, django_capture_on_commit_callbacks, monkeypatch
+    settings, django_capture_on_commit_callbacks
 ) -> Callable[..., Any]:
-    """The model on, tasks run as soon as the writing transaction commits, and no answered-needs
-    matrix cached from another test. Returns ``committed(factory, **kwargs)``: the factory's
-    object, with its vectors written."""
-    from kindling.expertise import similar_needs
-
+    """The model on, and tasks run as soon as the writing transaction commits. Returns
+    ``committed(factory, **kwargs)``: the factory's object, with its vectors written."""
     settings.SEMANTIC_SEARCH = True
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    monkeypatch.setattr(similar_needs, "_answered", similar_needs._AnsweredNeeds())
 
     def committed(factory, **kwargs):  # type: ignore[no-untyped-def]
         with django_capture_on_commit_callbacks(execute=True):
