@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 KINDS = (DocumentKind.RESOURCE.value, DocumentKind.NEED.value)
 BATCH_SIZE = 256
-# The query text encoded is cut here: the model reads 256 tokens at most anyway.
+# The query text encoded is cut here: the model reads QUERY_TOKENS of it at most anyway.
 QUERY_CHARS = 2000
 
 
@@ -167,7 +167,7 @@ def embed_all(
 def _encode_query(text: str) -> Vector:
     model = embeddings.load_encoder()
     assert model is not None
-    return model.encode([text])[0]
+    return model.encode([text], max_tokens=embeddings.QUERY_TOKENS)[0]
 
 
 def query_vector(text: str) -> Vector | None:
