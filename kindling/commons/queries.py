@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -27,7 +28,7 @@ from kindling.commons.models import (
     TagKind,
     UsefulVote,
 )
-from kindling.commons.querysets import is_moderator, may_see, seen_circle_ids
+from kindling.commons.querysets import circle_filter_sql, is_moderator
 from kindling.core.urlcache import url_with_id
 
 if TYPE_CHECKING:
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 
 LINEAGE_DEPTH = 3
 LINEAGE_WIDTH = 8  # at most this many resources per column of the drawing
-_LINEAGE_COLUMNS = ("pk", "title", "useful_count", "circle_id", "is_hidden")
 
 
 def resource_list(viewer: User | AnonymousUser) -> QuerySet[Resource]:
@@ -206,59 +206,75 @@ def lineage_for(
 ) -> tuple[list[LineageNode], list[LineageNode], LineageDrawing]:
     """What a resource builds on, what was built on it, and the drawing of both directions.
 
-    Plain, quick queries: the circles the viewer may see (once), then one per level of each
-    direction for the links out of the level before with the rows they reach (ids, titles,
-    usefulness, circle and hidden flag), kept or not by the same rule as ``listed_for``.
+    One plain statement per level, for both directions at once: the links out of the level
+    before with what they reach (id, title, usefulness), keeping only what ``listed_for`` would
+    show the viewer (not hidden, and outside invite-only circles they are not in).
     """
     if not viewer.is_authenticated:
         return [], [], layout_lineage([], [])
-    circles = seen_circle_ids(viewer)
-    nodes = {resource.pk: LineageNode(resource.pk, resource.title, resource.get_absolute_url(), 0)}
-    edges: list[tuple[int, int]] = []
-    direct: dict[int, list[LineageNode]] = {-1: [], 1: []}
-    for direction in (-1, 1):
-        # Walking back (-1) follows resource -> builds_on; walking forward, the reverse.
-        near, far = ("resource", "builds_on")[::-direction]
-        frontier = [resource.pk]
-        for level in range(1, LINEAGE_DEPTH + 1):
-            # The links out of the frontier with what they reach, in one query.
-            links = Lineage.objects.filter(**{f"{near}_id__in": frontier}).values_list(
-                f"{near}_id", f"{far}_id", *(f"{far}__{column}" for column in _LINEAGE_COLUMNS)
-            )
-            reached: dict[int, dict[str, Any]] = {}
-            pairs: list[tuple[int, int]] = []
-            for near_id, far_id, *values in links:
-                pairs.append((near_id, far_id))
-                if far_id not in nodes:
-                    reached[far_id] = dict(zip(_LINEAGE_COLUMNS, values, strict=True))
-            found = sorted(
-                (row for row in reached.values() if may_see(row, circles)),
-                key=lambda row: (-row["useful_count"], row["pk"]),
-            )[:LINEAGE_WIDTH]
+    root = LineageNode(resource.pk, resource.title, resource.get_absolute_url(), 0)
+    seen = {resource.pk}
+    # Walking back (-1) follows resource -> builds_on; walking forward (1), the reverse.
+    levels: dict[int, list[list[LineageNode]]] = {-1: [], 1: []}
+    edges: dict[int, list[tuple[int, int]]] = {-1: [], 1: []}
+    frontiers = {-1: [resource.pk], 1: [resource.pk]}
+    for level in range(1, LINEAGE_DEPTH + 1):
+        reached: dict[int, dict[int, tuple[int, str]]] = {-1: {}, 1: {}}
+        pairs: dict[int, list[tuple[int, int]]] = {-1: [], 1: []}
+        for direction, near_id, far_id, title, useful in _lineage_level(frontiers, viewer):
+            pairs[direction].append((near_id, far_id))
+            if far_id not in seen:
+                reached[direction][far_id] = (useful, title)
+        for direction in (-1, 1):
+            found = sorted(reached[direction].items(), key=lambda item: (-item[1][0], item[0]))
             level_nodes = [
-                LineageNode(
-                    row["pk"],
-                    row["title"],
-                    url_with_id("commons:resource", row["pk"]),
-                    direction * level,
-                )
-                for row in found
+                LineageNode(pk, title, url_with_id("commons:resource", pk), direction * level)
+                for pk, (_useful, title) in found[:LINEAGE_WIDTH]
             ]
             kept = {node.id for node in level_nodes}
             # Edges are kept as (resource_id, builds_on_id) whichever way we walked.
-            edges.extend(
+            edges[direction].extend(
                 (near_id, far_id) if direction < 0 else (far_id, near_id)
-                for near_id, far_id in pairs
+                for near_id, far_id in pairs[direction]
                 if far_id in kept
             )
-            nodes.update((node.id, node) for node in level_nodes)
-            if level == 1:
-                direct[direction] = level_nodes
-            frontier = list(kept)
-            if not frontier:
-                break
-    drawing = layout_lineage(list(nodes.values()), edges)
-    return direct[-1], direct[1], drawing
+            levels[direction].append(level_nodes)
+            seen |= kept
+            frontiers[direction] = list(kept)
+        if not frontiers[-1] and not frontiers[1]:
+            break
+    walked = [node for direction in (-1, 1) for nodes in levels[direction] for node in nodes]
+    drawing = layout_lineage([root, *walked], [*edges[-1], *edges[1]])
+    return levels[-1][0], levels[1][0], drawing
+
+
+def _lineage_level(
+    frontiers: dict[int, list[int]], viewer: User | AnonymousUser
+) -> list[tuple[int, int, int, str, int]]:
+    """The links out of both frontiers, as (direction, near id, far id, far title, far
+    usefulness), to resources the viewer may see listed. Hand-written: built with the ORM, each
+    level cost more to compile than to run."""
+    lineage, table = Lineage._meta.db_table, Resource._meta.db_table
+    visible, visible_params = circle_filter_sql(viewer, "r.circle_id")
+    parts: list[str] = []
+    params: list[Any] = []
+    for direction, frontier in frontiers.items():
+        if not frontier:
+            continue
+        near, far = ("resource_id", "builds_on_id")[::-direction]
+        # Only table and column names are formatted in; ids and flags are parameters.
+        parts.append(
+            f"SELECT {direction}, l.{near}, l.{far}, r.title, r.useful_count"  # noqa: S608
+            f" FROM {lineage} l INNER JOIN {table} r ON r.id = l.{far}"
+            f" WHERE l.{near} IN ({', '.join(['%s'] * len(frontier))}) AND r.is_hidden = %s"
+            + (f" AND {visible}" if visible else "")
+        )
+        params += [*frontier, False, *visible_params]
+    if not parts:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return cursor.fetchall()
 
 
 def ordered_ids(queryset: QuerySet[Any]) -> QuerySet[Any]:

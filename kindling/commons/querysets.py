@@ -6,7 +6,6 @@ that circle's members; hidden content is seen only by its author and by moderato
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
@@ -48,24 +47,19 @@ def circle_filter(user: User | AnonymousUser, prefix: str = "") -> Q:
     )
 
 
-def seen_circle_ids(user: User | AnonymousUser) -> set[int] | None:
-    """The circles whose content the user may see, for checks made in Python (one query):
-    open circles and the user's own; ``None`` for moderators, who see every circle."""
+def circle_filter_sql(user: User | AnonymousUser, column: str) -> tuple[str, list[Any]]:
+    """``circle_filter`` as an SQL condition on ``column`` (a trusted name such as
+    ``"r.circle_id"``) and its parameters, for hand-written statements; moderators see every
+    circle: ``("", [])``."""
     if is_moderator(user):
-        return None
-    circle = apps.get_model("commons", "Circle")
-    return set(
-        circle.objects.filter(Q(visibility="open") | Q(id__in=member_circle_ids(user))).values_list(
-            "id", flat=True
-        )
+        return "", []
+    circle = apps.get_model("commons", "Circle")._meta.db_table
+    membership = apps.get_model("commons", "CircleMembership")._meta.db_table
+    return (
+        f"({column} IS NULL OR {column} IN (SELECT id FROM {circle} WHERE visibility = %s)"  # noqa: S608
+        f" OR {column} IN (SELECT circle_id FROM {membership} WHERE user_id = %s))",
+        ["open", user.pk or 0],
     )
-
-
-def may_see(row: Mapping[str, Any], circles: set[int] | None) -> bool:
-    """The rule of ``listed_for`` for one row already read (``circle_id`` and ``is_hidden``)."""
-    if row["is_hidden"]:
-        return False
-    return circles is None or row["circle_id"] is None or row["circle_id"] in circles
 
 
 class ContentQuerySet(models.QuerySet[Any]):

@@ -338,9 +338,9 @@ def test_resource_detail_runs_a_fixed_number_of_queries(
     bob_client, alice, django_assert_num_queries
 ):
     resource = ResourceFactory(author=alice)
-    with django_assert_num_queries(14) as first:  # tags, links, files and co-authors: 4
+    with django_assert_num_queries(12) as first:  # tags, links, files and co-authors: 4
         bob_client.get(resource.get_absolute_url())
-    with django_assert_num_queries(10):  # those four from the cache
+    with django_assert_num_queries(8):  # those four from the cache
         bob_client.get(resource.get_absolute_url())
     for _ in range(5):
         actions.add_comment(resource, author=alice, body="More")
@@ -348,7 +348,7 @@ def test_resource_detail_runs_a_fixed_number_of_queries(
     Resource.objects.filter(pk=resource.pk).update(updated_at=timezone.now())  # as actions do
     with django_assert_num_queries(len(first.captured_queries)):
         bob_client.get(resource.get_absolute_url())
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         bob_client.get(resource.get_absolute_url())
 
 
