@@ -255,14 +255,12 @@ def _replace_documents(documents: list[DocumentData]) -> None:
         [
             (pk, d.kind, d.object_id, *(d.fields[name] for name in fulltext.DOCUMENT_FIELDS))
             for pk, d in zip(ids, documents, strict=True)
-        ]
-    )
-    fulltext.insert_document_tags(
+        ],
         [
             (pk, kind, slug[:60], name[:60])
             for pk, d in zip(ids, documents, strict=True)
             for kind, slug, name in d.tags
-        ]
+        ],
     )
 
 

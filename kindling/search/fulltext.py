@@ -8,6 +8,7 @@ SQL of a subquery of visible document ids; nothing typed by a member is interpol
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
@@ -23,7 +24,7 @@ SNIPPET_WORDS = 28
 # Column weights: title, body, tags, answers (SQLite bm25; PostgreSQL weights A, C, B, D).
 # Chosen with evaluate_related on the Cardano dump (64 queries; see the commit message): a need's
 # answers say as much about it as its own text, and the title most.
-SQLITE_WEIGHTS = (3.0, 1.0, 1.0, 1.5)
+SQLITE_WEIGHTS = (3.0, 1.0, 1.0, 1.5, 0.0)  # the facets column never adds to the score
 PG_WEIGHTS = "{0.5, 0.33, 0.33, 1.0}"  # D (answers), C (body), B (tags), A (title)
 PG_HEADLINE = (
     f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords={SNIPPET_WORDS}, MinWords=12, '
@@ -36,6 +37,11 @@ CANDIDATES = 1000
 # "Did you mean": words are listed from PostgreSQL's newest documents, and kept this long.
 VOCABULARY_DOCUMENTS = 5_000
 VOCABULARY_SECONDS = 3600
+# A word in more than this share of documents is too common to score by (see scoring_terms);
+# shares are estimated from the newest SHARE_SAMPLE documents and cached SHARE_SECONDS.
+COMMON_SHARE = 0.2
+SHARE_SAMPLE = 20_000
+SHARE_SECONDS = 600
 # PostgreSQL looks for the newest matches among the newest 16,384 ids, then the 131,072 newest,
 # then all (see _window).
 PG_SLICES = (16_384, 131_072)
@@ -90,10 +96,29 @@ def write_documents(ids: Sequence[int]) -> None:
             )
 
 
+# SQLite keeps each document's facets (its tags' kinds and slugs) as words of a fifth FTS5
+# column, so a facet filter is part of the MATCH: FTS5 intersects the words' and the facet's
+# lists of documents, where a filter outside it would test every match of the words in turn.
+# A facet word is "f", the kind's initial, the slug's UTF-8 bytes in hex, and "0": one token
+# for the tokenizer, untouched by the stemmer, distinct for every (kind, slug).
+FACET_WORD_SQL = "'f' || substr(t.kind, 1, 1) || lower(hex(t.slug)) || '0'"
+TEXT_COLUMNS = "{title body tags answers}"
+
+
+def facet_word(kind: str, slug: str) -> str:
+    """The facets column's word for a tag kind and slug (as ``FACET_WORD_SQL`` writes it)."""
+    return f"f{kind[:1]}{slug.encode().hex()}0"
+
+
 def _copy_to_fts(cursor: Any, marks: str, params: list[Any]) -> None:
+    """Copy documents (with their facet rows, written first) into the FTS5 table."""
+    facets = (
+        f"(SELECT group_concat({FACET_WORD_SQL}, ' ') FROM search_searchdocumenttag t "
+        f"WHERE t.document_id = {TABLE}.id)"
+    )
     cursor.execute(
-        "INSERT INTO search_fts(rowid, title, body, tags, answers) "
-        f"SELECT id, title, body, tags, answers FROM {TABLE} WHERE id IN ({marks})",
+        "INSERT INTO search_fts(rowid, title, body, tags, answers, facets) "
+        f"SELECT id, title, body, tags, answers, {facets} FROM {TABLE} WHERE id IN ({marks})",
         params,
     )
 
@@ -133,9 +158,12 @@ def reserve_document_ids(count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def insert_documents(rows: Sequence[Sequence[Any]]) -> None:
-    """Insert new documents, rows of (id, kind, object_id, *DOCUMENT_FIELDS), into the table and
-    the full-text index, with one prepared statement per table run for every row.
+def insert_documents(
+    rows: Sequence[Sequence[Any]], tags: Sequence[tuple[int, str, str, str]] = ()
+) -> None:
+    """Insert new documents, rows of (id, kind, object_id, *DOCUMENT_FIELDS), with their facet
+    rows (document id, kind, slug, name), into the tables and the full-text index, with one
+    prepared statement per table run for every row.
 
     For rebuilding the index: a model instance, a compiled INSERT and a full-text UPDATE per
     document would cost several times more. PostgreSQL computes each vector in the INSERT.
@@ -150,6 +178,7 @@ def insert_documents(rows: Sequence[Sequence[Any]]) -> None:
     with connection.cursor() as cursor:
         if is_sqlite():
             cursor.executemany(f"INSERT INTO {TABLE} ({columns}) VALUES ({marks})", values)
+            _insert_tags(cursor, tags)
             ids, id_params = _ids_param([row[0] for row in rows])
             _copy_to_fts(cursor, ids, id_params)
             return
@@ -159,17 +188,16 @@ def insert_documents(rows: Sequence[Sequence[Any]]) -> None:
             f"INSERT INTO {TABLE} ({columns}, search_vector) VALUES ({marks}, {vector})",
             [[*value, *(value[i] for i in texts)] for value in values],
         )
+        _insert_tags(cursor, tags)
 
 
-def insert_document_tags(rows: Sequence[tuple[int, str, str, str]]) -> None:
-    """Insert facet rows (document id, kind, slug, name) in one prepared statement."""
+def _insert_tags(cursor: Any, rows: Sequence[tuple[int, str, str, str]]) -> None:
     if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO search_searchdocumenttag (document_id, kind, slug, name) "
-                "VALUES (%s, %s, %s, %s)",
-                rows,
-            )
+        cursor.executemany(
+            "INSERT INTO search_searchdocumenttag (document_id, kind, slug, name) "
+            "VALUES (%s, %s, %s, %s)",
+            rows,
+        )
 
 
 def delete_document_rows(ids: Sequence[int] = (), *, up_to: int | None = None) -> None:
@@ -218,10 +246,22 @@ def clear() -> None:
             cursor.execute("DELETE FROM search_fts")
 
 
-def _match(terms: list[str], mode: Mode) -> tuple[str, list[Any], str]:
-    """(FROM/WHERE fragment, its parameters, score expression; higher is better)."""
+def fts5_query(terms: list[str], mode: Mode, facets: Sequence[tuple[str, str]] = ()) -> str:
+    """The FTS5 MATCH for the terms in the text columns, and every facet (tag kind, slug)."""
+    words = fts5_all(terms) if mode == "all" else fts5_any(terms)
+    query = f"{TEXT_COLUMNS} : ({words})"
+    for kind, slug in facets:
+        query += f' AND facets : "{facet_word(kind, slug)}"'
+    return query
+
+
+def _match(
+    terms: list[str], mode: Mode, facets: Sequence[tuple[str, str]] = ()
+) -> tuple[str, list[Any], str]:
+    """(FROM/WHERE fragment, its parameters, score expression; higher is better). On SQLite the
+    facets (tag kind, slug) are part of the match; PostgreSQL's come in the visibility filter."""
     if is_sqlite():
-        query = fts5_all(terms) if mode == "all" else fts5_any(terms)
+        query = fts5_query(terms, mode, facets)
         weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
         return (
             # CROSS JOIN keeps SQLite driving the query from the MATCH, never from an index of the
@@ -241,6 +281,51 @@ def _match(terms: list[str], mode: Mode) -> tuple[str, list[Any], str]:
         text = " or ".join(t for t in terms if t != "or")
         rank = f"ts_rank('{PG_WEIGHTS}', {TABLE}.search_vector, q, 1)"
     return f"{TABLE}, {tsquery} q WHERE {TABLE}.search_vector @@ q", [text], rank
+
+
+def scoring_terms(terms: list[str]) -> list[str]:
+    """The terms worth scoring a match of all of them by (SQLite): those in at most
+    ``COMMON_SHARE`` of the newest documents, or else the rarest one. A word in most documents
+    hardly moves BM25 (its idf is near zero) but costs the most to count."""
+    if len(terms) < 2:
+        return terms
+    shares = term_shares(terms)
+    kept = [term for term in terms if shares[term] <= COMMON_SHARE]
+    return kept or [min(terms, key=lambda term: (shares[term], terms.index(term)))]
+
+
+def _share_key(term: str) -> str:
+    # Cache keys stay short and plain whatever the word (a memcached key holds 250 bytes).
+    if len(term) > 64 or not term.isascii():
+        term = hashlib.sha256(term.encode()).hexdigest()
+    return f"search:share:{term}"
+
+
+def term_shares(terms: Sequence[str]) -> dict[str, float]:
+    """Each term's share of the newest ``SHARE_SAMPLE`` documents that hold it (SQLite), cached
+    for ``SHARE_SECONDS``: an estimate of how common it is, read from a slice of each word's
+    list of documents rather than the whole list."""
+    keys = {term: _share_key(term) for term in dict.fromkeys(terms)}
+    cached = cache.get_many(list(keys.values()))
+    shares = {term: cached[key] for term, key in keys.items() if key in cached}
+    missing = [term for term in keys if term not in shares]
+    if missing:
+        top = newest_document_id()
+        sample = min(SHARE_SAMPLE, top) or 1
+        counts = " UNION ALL ".join(
+            ["SELECT %s, count(*) FROM search_fts WHERE search_fts MATCH %s AND rowid > %s"]
+            * len(missing)
+        )
+        params = [
+            value for term in missing for value in (term, fts5_query([term], "all"), top - sample)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(counts, params)
+            found = dict(cursor.fetchall())
+        fresh = {term: found.get(term, 0) / sample for term in missing}
+        cache.set_many({keys[term]: share for term, share in fresh.items()}, SHARE_SECONDS)
+        shares.update(fresh)
+    return shares
 
 
 def newest_document_id() -> int:
@@ -316,10 +401,11 @@ def ranked(
     snippets: bool = True,
     candidates: int | None = None,
     newest: int | None = None,
+    facets: Sequence[tuple[str, str]] = (),
 ) -> list[dict[str, Any]]:
     """The best-ranked visible documents matching the terms, with highlighted title and snippet,
     among the newest ``candidates`` matches (see ``_window``)."""
-    where, params, score = _match(terms, mode)
+    where, params, score = _match(terms, mode, facets)
     columns = ", ".join(
         f"{TABLE}.{c}" for c in ("id", "kind", "object_id", "url", "tags", "created_at", "title")
     )
@@ -331,7 +417,36 @@ def ranked(
     )
     top = f"SELECT {kept} FROM ({window}) w ORDER BY score DESC, rid LIMIT %s OFFSET %s"
     top_params = [*window_params(params, visible_params), limit, offset]
-    if not snippets:
+    ctes = ""
+    scoring = scoring_terms(terms) if is_sqlite() and mode == "all" else terms
+    if len(scoring) < len(terms):
+        # bm25() counts the documents of every word it scores by reading the word's whole list
+        # of documents (milliseconds for a word in most of them). The window is chosen with
+        # every word, then scored with the words that tell documents apart (scoring_terms): a
+        # second pass over the full-text index from the window's lowest rowid.
+        ids, ids_params = _window(
+            where, visible_sql, f"{TABLE}.id AS rid", size=candidates or CANDIDATES
+        )
+        ctes = f"win AS MATERIALIZED ({ids}), "
+        top = (
+            f"SELECT search_fts.rowid AS rid, {score} AS score "
+            "FROM search_fts CROSS JOIN win ON win.rid = +search_fts.rowid "
+            "WHERE search_fts MATCH %s AND search_fts.rowid >= (SELECT MIN(rid) FROM win) "
+            "ORDER BY score DESC, rid LIMIT %s OFFSET %s"
+        )
+        top_params = [
+            *ids_params(params, visible_params),
+            fts5_query(scoring, "all"),
+            limit,
+            offset,
+        ]
+    if not snippets and is_sqlite():
+        sql = (
+            f"WITH {ctes}top AS ({top}) SELECT {columns}, top.score FROM top "
+            f"JOIN {TABLE} ON {TABLE}.id = top.rid ORDER BY top.score DESC, top.rid"
+        )
+        all_params = top_params
+    elif not snippets:
         sql = (
             f"SELECT {columns}, top.score FROM ({top}) top "
             f"JOIN {TABLE} ON {TABLE}.id = top.rid ORDER BY top.score DESC, top.rid"
@@ -344,7 +459,7 @@ def ranked(
         # table stays the outer loop (CROSS JOIN), never probed once per row, which would read
         # the words' whole doclists again for each.
         sql = (
-            f"WITH top AS ({top}) "
+            f"WITH {ctes}top AS ({top}) "
             f"SELECT {columns}, "
             f"highlight(search_fts, 0, '{MARK_START}', '{MARK_END}'), "
             f"snippet(search_fts, 1, '{MARK_START}', '{MARK_END}', ' … ', {SNIPPET_WORDS}), "
@@ -393,10 +508,11 @@ def kind_counts(
     *,
     candidates: int | None = None,
     newest: int | None = None,
+    facets: Sequence[tuple[str, str]] = (),
 ) -> dict[str, int]:
     """How many visible documents of each kind match, among the newest ``candidates`` + 1
     matches: counts adding up to more than ``candidates`` mean "more than that"."""
-    where, params, _score = _match(terms, mode)
+    where, params, _score = _match(terms, mode, facets)
     window, window_params = _window(
         where,
         visible_sql,
@@ -418,10 +534,11 @@ def tag_counts(
     *,
     candidates: int | None = None,
     newest: int | None = None,
+    facets: Sequence[tuple[str, str]] = (),
 ) -> list[tuple[str, str, str, int]]:
     """(kind, slug, name, count) of the tags on matching visible documents, among the newest
     ``candidates`` matches."""
-    where, params, _score = _match(terms, mode)
+    where, params, _score = _match(terms, mode, facets)
     window, window_params = _window(
         where, visible_sql, f"{TABLE}.id", size=candidates or CANDIDATES, newest=newest
     )
@@ -444,7 +561,8 @@ def term_has_documents(term: str) -> bool:
     with connection.cursor() as cursor:
         if is_sqlite():
             cursor.execute(
-                "SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT 1", [fts5_all([term])]
+                "SELECT 1 FROM search_fts WHERE search_fts MATCH %s LIMIT 1",
+                [fts5_query([term], "all")],
             )
         else:
             cursor.execute(
@@ -473,7 +591,8 @@ def vocabulary_near(term: str, *, limit: int = 5000) -> list[str]:
         if is_sqlite():
             cursor.execute(
                 "SELECT term FROM search_fts_vocab WHERE term >= %s AND term < %s "
-                "AND length(term) BETWEEN %s AND %s ORDER BY doc DESC LIMIT %s",
+                "AND length(term) BETWEEN %s AND %s AND NOT term GLOB 'f[sghf]*0' "
+                "ORDER BY doc DESC LIMIT %s",
                 [first, first + "\U0010ffff", low, high, limit],
             )
         else:

@@ -182,12 +182,20 @@ def search(
     for key, slug in facets.items():
         if not SearchDocumentTag.objects.filter(kind=FACET_TAG_KIND[key], slug=slug).exists():
             return SearchResults(query, terms, [], 0, empty_page)
-    visible = _filtered(visible_documents(viewer), facets)
+    # SQLite matches facets inside the full-text query (fulltext.FACET_WORD_SQL); PostgreSQL
+    # filters the documents.
+    facet_tags = [(FACET_TAG_KIND[key], slug) for key, slug in facets.items()]
+    in_match = facet_tags if fulltext.is_sqlite() else []
+    visible = visible_documents(viewer)
+    if not in_match:
+        visible = _filtered(visible, facets)
     visible_sql, visible_params = _sql(visible)
     origin = fulltext.window_origin()
     # Counted among the newest CANDIDATES + 1 matches, ranked and faceted among the newest
     # CANDIDATES (fulltext._window): more matches than that show as "more than".
-    counts = fulltext.kind_counts(terms, "all", visible_sql, visible_params, newest=origin)
+    counts = fulltext.kind_counts(
+        terms, "all", visible_sql, visible_params, newest=origin, facets=in_match
+    )
     capped = sum(counts.values()) > fulltext.CANDIDATES
     total = min(sum(count for kind, count in counts.items() if kind in wanted), fulltext.CANDIDATES)
     if total == 0:
@@ -205,11 +213,12 @@ def search(
         limit=per_page,
         offset=(page_obj.number - 1) * per_page,
         newest=origin,
+        facets=in_match,
     )
     tags = [
         TagFacet(kind, slug, name, count)
         for kind, slug, name, count in fulltext.tag_counts(
-            terms, "all", selected_sql, selected_params, newest=origin
+            terms, "all", selected_sql, selected_params, newest=origin, facets=in_match
         )
     ]
     return SearchResults(
