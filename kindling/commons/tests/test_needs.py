@@ -131,7 +131,7 @@ def test_need_with_twenty_responses_runs_a_fixed_number_of_queries(
 ):
     need = NeedFactory(author=alice)
     ResponseFactory(need=need)
-    with django_assert_num_queries(11) as first:
+    with django_assert_num_queries(10) as first:
         bob_client.get(need.get_absolute_url())
     ResponseFactory.create_batch(19, need=need, author=UserFactory())
     with django_assert_num_queries(len(first.captured_queries)):

@@ -11,6 +11,7 @@ from kindling.commons.tests.factories import (
     ResponseFactory,
 )
 from kindling.moderation.models import Suspension
+from kindling.moderation.queries import active_suspension
 from kindling.moderation.trust import (
     PostingNotAllowed,
     check_can_post,
@@ -174,8 +175,22 @@ def test_moderators_and_staff_are_never_limited():
 
 def test_checking_takes_a_fixed_small_number_of_queries(newcomer, django_assert_num_queries):
     ResourceFactory.create_batch(3, author=newcomer)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         check_can_post(newcomer, links=1)
+
+
+def test_the_suspension_in_force_is_the_latest_that_has_started(regular, mona):
+    Suspension.objects.create(user=regular, moderator=mona, reason="Lifted", lifted_at=days_ago(1))
+    Suspension.objects.create(
+        user=regular, moderator=mona, reason="Not yet", starts_at=timezone.now() + timedelta(days=1)
+    )
+    assert posting_limits(regular).suspension is None
+    Suspension.objects.create(user=regular, moderator=mona, reason="Older", starts_at=days_ago(5))
+    Suspension.objects.create(user=regular, moderator=mona, reason="Latest", starts_at=days_ago(2))
+    limits = posting_limits(regular)
+    assert limits.suspension is not None
+    assert limits.suspension.reason == "Latest"
+    assert limits.suspension == active_suspension(regular)
 
 
 def test_visitors_cannot_post():
