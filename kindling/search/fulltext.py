@@ -42,9 +42,10 @@ VOCABULARY_SECONDS = 3600
 COMMON_SHARE = 0.2
 SHARE_SAMPLE = 20_000
 SHARE_SECONDS = 600
-# PostgreSQL looks for the newest matches among the newest 16,384 ids, then the 131,072 newest,
-# then all (see _window).
-PG_SLICES = (16_384, 131_072)
+# PostgreSQL looks for the newest matches among the newest 8,192 ids, then the next slices, each
+# twice as large, then all (see _window): a slice's matches are all read before its newest are
+# kept, so small steps read few more rows than needed.
+PG_SLICES = (8_192, 16_384, 32_768, 65_536, 131_072, 262_144)
 
 
 def is_sqlite() -> bool:
