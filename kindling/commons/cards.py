@@ -27,7 +27,7 @@ from django.utils.translation import get_language
 
 from kindling.commons.models import Need, Resource, Response
 
-__all__ = ["CARD_TIMEOUT", "Card", "card_refs", "cards_for", "response_html"]
+__all__ = ["CARD_TIMEOUT", "CARD_VERSION_FIELDS", "Card", "card_refs", "cards_for", "response_html"]
 
 CARD_TIMEOUT = 10 * 60
 _TEMPLATES = {
@@ -35,7 +35,7 @@ _TEMPLATES = {
     "need": "commons/partials/need_card.html",
 }
 # What, besides the id and the creation time, a card's key is made of.
-_VERSION_FIELDS = {
+CARD_VERSION_FIELDS = {
     "resource": ("updated_at", "useful_count"),
     "need": ("updated_at", "status", "response_count", "helped_count"),
 }
@@ -59,7 +59,7 @@ def card_refs(queryset: QuerySet[Any]) -> QuerySet[Any]:
     return (
         queryset.select_related(None)
         .prefetch_related(None)
-        .values_list("pk", "created_at", *_VERSION_FIELDS[kind])
+        .values_list("pk", "created_at", *CARD_VERSION_FIELDS[kind])
     )
 
 

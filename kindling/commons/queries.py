@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
@@ -12,7 +12,12 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from kindling.commons.cards import CARD_TIMEOUT, Card, card_refs, cards_for
+from kindling.commons.cards import (
+    CARD_TIMEOUT,
+    CARD_VERSION_FIELDS,
+    Card,
+    cards_for,
+)
 from kindling.commons.lineage import LineageDrawing, LineageNode, layout_lineage
 from kindling.commons.models import (
     Collection,
@@ -299,12 +304,6 @@ def rows_for_ids(queryset: QuerySet[Any], ids: list[int]) -> list[Any]:
     return [rows[pk] for pk in ids if pk in rows]
 
 
-def first_cards(queryset: QuerySet[Any], limit: int) -> list[Card]:
-    """The cards of the first ``limit`` rows in the queryset's order (ids first, rows only for
-    cards the cache lacks)."""
-    return cards_for(queryset, list(card_refs(queryset)[:limit]))
-
-
 class ProbedExists(Exists):
     """EXISTS checked row by row, as lists walking their created_at index newest first need.
 
@@ -349,7 +348,12 @@ class HomeStream:
 
 
 def home_stream(viewer: User) -> HomeStream:
-    """A member's home: new from what they follow, the most useful lately, needs they could help."""
+    """A member's home: new from what they follow, the most useful lately, needs they could help.
+
+    Its four lists are read with hand-written statements (``_StreamSQL``): built with the ORM,
+    compiling them (a visibility rule, tag probes, follows) cost more than running them. They
+    apply the rule of ``listed_for``; the home tests and the circle leak tests hold them to it.
+    """
     from kindling.notifications.models import Follow
 
     followed: dict[str, set[int]] = {"tag": set(), "user": set(), "circle": set()}
@@ -359,58 +363,132 @@ def home_stream(viewer: User) -> HomeStream:
         followed[kind].add(object_id)
     tag_ids, user_ids, circle_ids = followed["tag"], followed["user"], followed["circle"]
     follows_anything = bool(tag_ids or user_ids or circle_ids)
-
-    def followed_filter(model: type[Resource] | type[Need]) -> Q:
-        # EXISTS rather than a join: no DISTINCT, so the database can walk the created_at index
-        # newest first and stop at the first few matches instead of sorting every match.
-        if not follows_anything:
-            return Q()
-        return (
-            Q(tagged_with(model, tag_ids)) | Q(author_id__in=user_ids) | Q(circle_id__in=circle_ids)
-        )
-
-    resources = first_cards(
-        resource_list(viewer)
-        .filter(followed_filter(Resource))
-        .exclude(author_id=viewer.pk)
-        .order_by("-created_at"),
-        8,
-    )
-    needs = first_cards(
-        need_list(viewer)
-        .filter(followed_filter(Need))
-        .exclude(author_id=viewer.pk)
-        .order_by("-created_at"),
-        8,
-    )
+    stream = _StreamSQL(viewer)
+    resource_refs = stream.refs(Resource, *stream.followed(Resource, tag_ids, user_ids, circle_ids))
+    need_refs = stream.refs(Need, *stream.followed(Need, tag_ids, user_ids, circle_ids))
+    resources = cards_for(_card_rows(Resource), resource_refs)
+    needs = cards_for(_card_rows(Need), need_refs)
     following = sorted([*resources, *needs], key=lambda card: card.created_at, reverse=True)[:10]
-    since = timezone.now() - timedelta(days=30)
-    # Titles and counts only: no rows, joins or tags to load.
-    most_useful = list(
-        Resource.objects.listed_for(viewer)
-        .filter(created_at__gte=since, useful_count__gt=0)
-        .order_by("-useful_count", "-created_at")
-        .values("pk", "title", "useful_count")[:5]
-    )
     profile = getattr(viewer, "profile", None)
-    subjects = profile.subjects if profile else []
-    bands = profile.grade_bands if profile else []
-    interest_tags = Tag.objects.filter(
-        Q(kind=TagKind.SUBJECT, slug__in=subjects)
-        | Q(kind=TagKind.GRADE_BAND, slug__in=bands)
-        | Q(pk__in=tag_ids)
-    ).values("pk")
     # Open needs nobody has been helped on yet, newest first, in the member's subjects, grade
     # bands or followed tags.
-    needs_to_help = first_cards(
-        need_list(viewer)
-        .filter(status=NeedStatus.OPEN, helped_count=0)
-        .filter(tagged_with(Need, interest_tags))
-        .exclude(author_id=viewer.pk)
-        .order_by("-created_at"),
-        6,
+    interests = stream.interest_tags(
+        profile.subjects if profile else [], profile.grade_bands if profile else [], tag_ids
     )
-    return HomeStream(following, most_useful, needs_to_help, follows_anything)
+    needs_to_help: list[Card] = []
+    if interests is not None:
+        condition, params = interests
+        condition = f"c.status = %s AND c.helped_count = 0 AND {condition}"
+        refs = stream.refs(Need, condition, [NeedStatus.OPEN, *params], limit=6)
+        needs_to_help = cards_for(_card_rows(Need), refs)
+    return HomeStream(following, stream.most_useful(), needs_to_help, follows_anything)
+
+
+def _card_rows(model: type[Resource] | type[Need]) -> QuerySet[Any]:
+    """What ``cards_for`` loads a missing card's row with (the ids were already chosen)."""
+    return model.objects.select_related("author__profile", "circle").prefetch_related("tags")
+
+
+class _StreamSQL:
+    """The home stream's statements for one viewer: only table and column names from the models
+    and constants are formatted in; every id and value is a parameter."""
+
+    def __init__(self, viewer: User) -> None:
+        self.viewer = viewer
+        self.visible, self.visible_params = circle_filter_sql(viewer, "c.circle_id")
+        # PostgreSQL might hash every match of a tag before walking the created_at index (see
+        # ProbedExists); OFFSET 0 keeps it probing row by row, as SQLite always does.
+        self.probe_end = " OFFSET 0)" if connection.vendor == "postgresql" else ")"
+
+    def _listed(self, table: str) -> str:
+        """``listed_for``: not hidden, and outside invite-only circles the viewer is not in."""
+        return f"FROM {table} c WHERE c.is_hidden = %s" + (
+            f" AND {self.visible}" if self.visible else ""
+        )
+
+    def _tag_probe(self, model: type[Resource] | type[Need], tags_sql: str) -> str:
+        through = model.tags.through._meta.db_table
+        column = "resource_id" if model is Resource else "need_id"
+        return (
+            f"EXISTS (SELECT 1 FROM {through} t WHERE t.{column} = c.id"  # noqa: S608
+            f" AND t.tag_id IN ({tags_sql}){self.probe_end}"
+        )
+
+    def followed(
+        self,
+        model: type[Resource] | type[Need],
+        tag_ids: set[int],
+        user_ids: set[int],
+        circle_ids: set[int],
+    ) -> tuple[str, list[Any]]:
+        """What the viewer follows (everything when they follow nothing), as a condition."""
+        either: list[str] = []
+        params: list[Any] = []
+        for ids, condition in (
+            (tag_ids, lambda marks: self._tag_probe(model, marks)),
+            (user_ids, lambda marks: f"c.author_id IN ({marks})"),
+            (circle_ids, lambda marks: f"c.circle_id IN ({marks})"),
+        ):
+            if ids:
+                either.append(condition(", ".join(["%s"] * len(ids))))
+                params += sorted(ids)
+        return (f"({' OR '.join(either)})" if either else "1 = 1"), params
+
+    def interest_tags(
+        self, subjects: list[str], bands: list[str], tag_ids: set[int]
+    ) -> tuple[str, list[Any]] | None:
+        """Needs tagged with one of the viewer's subjects, grade bands or followed tags, as a
+        condition; None when they have none."""
+        tag = Tag._meta.db_table
+        either: list[str] = []
+        params: list[Any] = []
+        for kind, slugs in ((TagKind.SUBJECT, subjects), (TagKind.GRADE_BAND, bands)):
+            if slugs:
+                marks = ", ".join(["%s"] * len(slugs))
+                either.append(f"(kind = %s AND slug IN ({marks}))")
+                params += [kind, *slugs]
+        if tag_ids:
+            either.append(f"id IN ({', '.join(['%s'] * len(tag_ids))})")
+            params += sorted(tag_ids)
+        if not either:
+            return None
+        tags_sql = f"SELECT id FROM {tag} WHERE {' OR '.join(either)}"  # noqa: S608
+        return self._tag_probe(Need, tags_sql), params
+
+    def refs(
+        self, model: type[Resource] | type[Need], condition: str, params: list[Any], limit: int = 8
+    ) -> list[tuple[Any, ...]]:
+        """Newest first, what ``card_refs`` gives for the viewer's listed rows that meet
+        ``condition`` (on ``c``) and are not their own."""
+        columns = ", ".join(("id", "created_at", *CARD_VERSION_FIELDS[model.KIND]))
+        sql = (
+            f"SELECT {columns} {self._listed(model._meta.db_table)}"
+            f" AND {condition} AND c.author_id <> %s ORDER BY c.created_at DESC LIMIT {limit:d}"
+        )
+        rows = _fetch(sql, [False, *self.visible_params, *params, self.viewer.pk])
+        return [tuple(_aware(v) if isinstance(v, datetime) else v for v in row) for row in rows]
+
+    def most_useful(self) -> list[dict[str, Any]]:
+        """The most useful resources of the last 30 days: titles and counts only."""
+        since = connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(days=30))
+        sql = (
+            f"SELECT id, title, useful_count {self._listed(Resource._meta.db_table)}"
+            " AND c.created_at >= %s AND c.useful_count > 0"
+            " ORDER BY c.useful_count DESC, c.created_at DESC LIMIT 5"
+        )
+        rows = _fetch(sql, [False, *self.visible_params, since])
+        return [{"pk": pk, "title": title, "useful_count": useful} for pk, title, useful in rows]
+
+
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _aware(moment: datetime) -> datetime:
+    """A datetime read with a plain statement, as the ORM gives it (SQLite's come naive)."""
+    return timezone.make_aware(moment, connection.timezone) if timezone.is_naive(moment) else moment
 
 
 @dataclass

@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from kindling.accounts.tests.factories import UserFactory
 from kindling.commons import circle_actions
 from kindling.commons.kinds import get_visible_content
-from kindling.commons.models import Need, Resource, Response
+from kindling.commons.models import Lineage, Need, Resource, Response
 from kindling.commons.tests.factories import (
     CommentFactory,
     FreeTagFactory,
@@ -24,6 +24,7 @@ from kindling.commons.tests.factories import (
     ResourceFactory,
     ResponseFactory,
 )
+from kindling.notifications.models import Follow
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +149,27 @@ def test_tag_streams_and_counts_leave_out_circle_content_for_outsiders(room, kin
     assert needs.count() == 1
     assert Resource.objects.visible_to(viewer).filter(author=room.member).count() == 1
     assert Response.objects.visible_to(viewer).filter(author=room.member).count() == 0
+
+
+@pytest.mark.parametrize("kind", [*OUTSIDERS, "owner", "moderator", "superuser"])
+def test_the_home_stream_and_lineage_show_circle_content_only_to_insiders(room, kind):
+    viewer = room.viewer(kind)
+    for followed_kind, object_id in (("tag", room.tag.pk), ("user", room.member.pk)):
+        Follow.objects.create(user=viewer, kind=followed_kind, object_id=object_id)
+    Resource.objects.filter(pk=room.resource.pk).update(useful_count=3)  # "most useful" too
+    Lineage.objects.create(resource=room.public_resource, builds_on=room.resource)
+    hidden = ResourceFactory(author=room.member, title="Hidden rubric", is_hidden=True)
+    hidden.tags.add(room.tag)
+    client = client_for(viewer)
+    home = client.get(reverse("home")).content.decode()
+    lineage = client.get(room.public_resource.get_absolute_url()).content.decode()
+    insider = kind not in OUTSIDERS
+    assert "Public rubric" in home
+    assert "Public need" in home
+    assert (SECRET_RESOURCE in home) is insider
+    assert (SECRET_NEED in home) is insider
+    assert (SECRET_RESOURCE in lineage) is insider
+    assert "Hidden rubric" not in home
 
 
 @pytest.mark.parametrize("kind", INSIDERS)

@@ -162,7 +162,7 @@ def test_home_stream_shows_needs_matching_the_members_subjects(bob_client, bob, 
 def test_home_stream_runs_a_fixed_number_of_queries(bob_client, alice, django_assert_num_queries):
     NeedFactory.create_batch(2, author=alice)
     ResourceFactory(author=alice, useful_count=1)
-    with django_assert_num_queries(13) as first:
+    with django_assert_num_queries(12) as first:
         bob_client.get(reverse("home"))
     NeedFactory.create_batch(10, author=alice)
     ResourceFactory.create_batch(10, author=alice)
