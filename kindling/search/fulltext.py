@@ -9,7 +9,7 @@ SQL of a subquery of visible document ids; nothing typed by a member is interpol
 from __future__ import annotations
 
 import hashlib
-import itertools
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
@@ -42,10 +42,10 @@ VOCABULARY_SECONDS = 3600
 COMMON_SHARE = 0.2
 SHARE_SAMPLE = 20_000
 SHARE_SECONDS = 600
-# PostgreSQL looks for the newest matches among the newest 8,192 ids, then the next slices, each
-# twice as large, then all (see _window): a slice's matches are all read before its newest are
-# kept, so small steps read few more rows than needed.
-PG_SLICES = (8_192, 16_384, 32_768, 65_536, 131_072, 262_144)
+# PostgreSQL looks for the newest matches among the newest 8,192 ids, then in slices sized by
+# how many matches those held, at most PG_SLICES queries (see match_window).
+PG_FIRST_SLICE = 8_192
+PG_SLICES = 4
 
 
 def is_sqlite() -> bool:
@@ -336,14 +336,13 @@ def newest_document_id() -> int:
         return int(cursor.fetchone()[0])
 
 
-def window_origin() -> int | None:
-    """Where the windows of one search start, to share between its queries: the newest
-    document id on PostgreSQL (one query); SQLite needs none."""
-    return None if is_sqlite() else newest_document_id()
-
-
 def _window(
-    where: str, visible_sql: str, columns: str, *, size: int, newest: int | None = None
+    where: str,
+    visible_sql: str,
+    columns: str,
+    *,
+    size: int,
+    window: Sequence[int] | None = None,
 ) -> tuple[str, Callable[[list[Any], Sequence[Any]], list[Any]]]:
     """SQL selecting ``columns`` of the newest ``size`` visible matches, and a function that
     lays out its parameters from the match's and the visibility filter's.
@@ -353,12 +352,9 @@ def _window(
     matches newest first stops after ``size`` of them, so the cost is bounded whatever the
     query; a query with fewer matches is ranked, counted and faceted exactly.
 
-    SQLite's full-text index yields matches in rowid order, newest first if asked. PostgreSQL's
-    GIN index yields an unordered set, and reading every matching row to sort them costs as
-    much as ranking them, so the newest ids are searched first, in slices (``PG_SLICES``), each
-    read only if the ones before it held fewer than ``size`` matches. The slices cover every id
-    whatever ``newest`` is (by default the highest id now, one more query): a value a little
-    old only moves their bounds.
+    SQLite's full-text index yields matches in rowid order, newest first if asked, so each
+    query takes its own window. On PostgreSQL the window's ids come from ``match_window``
+    (``window``), found once per search, and the SQL reads those rows by id.
     """
     if is_sqlite():
         sql = (
@@ -366,29 +362,64 @@ def _window(
             f"ORDER BY search_fts.rowid DESC LIMIT {size:d}"
         )
         return sql, lambda match_params, visible_params: [*match_params, *visible_params]
-    # The newest id as a number, not a subquery: PostgreSQL then estimates each slice's size
-    # from its statistics, and reads a slice with few matches through the full-text index.
-    top = newest_document_id() if newest is None else newest
-    bounds = [f"{TABLE}.id > {top - PG_SLICES[0]:d}"]
-    for lower, upper in itertools.pairwise(PG_SLICES):
-        bounds.append(f"{TABLE}.id <= {top - lower:d} AND {TABLE}.id > {top - upper:d}")
-    bounds.append(f"{TABLE}.id <= {top - PG_SLICES[-1]:d}")
-    slices = [
-        f"(SELECT {columns} FROM {where} AND ({visible_sql}) AND {bound} "
-        f"ORDER BY {TABLE}.id DESC LIMIT {size:d})"
-        for bound in bounds
-    ]
-    sql = f"SELECT * FROM ({' UNION ALL '.join(slices)}) s LIMIT {size:d}"
-    return (
-        sql,
-        lambda match_params, visible_params: (
-            [
-                *match_params,
-                *visible_params,
-            ]
-            * len(slices)
-        ),
-    )
+    ids = list(window or ())[:size]
+    sql = f"SELECT {columns} FROM {where} AND ({visible_sql}) AND {TABLE}.id = ANY(%s)"
+    return sql, lambda match_params, visible_params: [*match_params, *visible_params, ids]
+
+
+def match_window(
+    terms: list[str],
+    mode: Mode,
+    visible_sql: str,
+    visible_params: Sequence[Any],
+    *,
+    size: int | None = None,
+    facets: Sequence[tuple[str, str]] = (),
+    sliced: bool = True,
+) -> list[tuple[int, str]] | None:
+    """(id, kind) of the newest ``size`` (by default ``CANDIDATES`` + 1) visible matches, newest
+    first, on PostgreSQL; None on
+    SQLite, where each query finds its own window (see ``_window``).
+
+    PostgreSQL's GIN index yields an unordered set, and reading every matching row to sort them
+    costs as much as ranking them, so the newest ``PG_FIRST_SLICE`` ids are searched first;
+    if they hold too few matches, the next slice is sized from how many they held (half as
+    much again as that density needs), and a slice whose density is unknown (no match yet)
+    is the rest of the ids. At most ``PG_SLICES`` queries; each reads only its own slice.
+    ``sliced=False`` looks at all the older ids at once after the first slice, for a visibility
+    filter few documents pass (a facet on few documents): PostgreSQL then starts from those
+    documents.
+    """
+    if is_sqlite():
+        return None
+    size = size or CANDIDATES + 1
+    where, params, _score = _match(terms, mode, facets)
+    top = newest_document_id()
+    found: list[tuple[int, str]] = []
+    upper: int | None = None
+    lower = top - PG_FIRST_SLICE
+    with connection.cursor() as cursor:
+        for step in range(PG_SLICES):
+            last = step == PG_SLICES - 1 or lower <= 0
+            # Bounds as numbers: PostgreSQL estimates each slice from its statistics, and reads
+            # a slice with few matches through the full-text index.
+            bounds = "" if upper is None else f" AND {TABLE}.id <= {upper:d}"
+            bounds += "" if last else f" AND {TABLE}.id > {lower:d}"
+            cursor.execute(
+                f"SELECT {TABLE}.id, {TABLE}.kind FROM {where} AND ({visible_sql}){bounds} "
+                f"ORDER BY {TABLE}.id DESC LIMIT {size - len(found):d}",
+                [*params, *visible_params],
+            )
+            found.extend(cursor.fetchall())
+            if last or len(found) >= size:
+                break
+            scanned = top - lower
+            if not found or not sliced:
+                upper, lower = lower, 0  # the rest
+                continue
+            span = max(scanned, int((size - len(found)) * scanned / len(found) * 1.5))
+            upper, lower = lower, lower - span
+    return found
 
 
 def ranked(
@@ -401,22 +432,25 @@ def ranked(
     offset: int = 0,
     snippets: bool = True,
     candidates: int | None = None,
-    newest: int | None = None,
     facets: Sequence[tuple[str, str]] = (),
+    window: Sequence[int] | None = None,
 ) -> list[dict[str, Any]]:
     """The best-ranked visible documents matching the terms, with highlighted title and snippet,
-    among the newest ``candidates`` matches (see ``_window``)."""
+    among the newest ``candidates`` matches (see ``_window``; on PostgreSQL ``window`` gives
+    their ids, else they are found here)."""
     where, params, score = _match(terms, mode, facets)
+    size = candidates or CANDIDATES
+    if window is None and not is_sqlite():
+        found = match_window(terms, mode, visible_sql, visible_params, size=size, facets=facets)
+        window = [pk for pk, _kind in found or ()]
     columns = ", ".join(
         f"{TABLE}.{c}" for c in ("id", "kind", "object_id", "url", "tags", "created_at", "title")
     )
     # PostgreSQL's parsed query travels with each row, for the headlines.
     kept = "rid, score" if is_sqlite() else "rid, score, q"
     selected = f"{TABLE}.id AS rid, {score} AS score" + ("" if is_sqlite() else ", q")
-    window, window_params = _window(
-        where, visible_sql, selected, size=candidates or CANDIDATES, newest=newest
-    )
-    top = f"SELECT {kept} FROM ({window}) w ORDER BY score DESC, rid LIMIT %s OFFSET %s"
+    window_sql, window_params = _window(where, visible_sql, selected, size=size, window=window)
+    top = f"SELECT {kept} FROM ({window_sql}) w ORDER BY score DESC, rid LIMIT %s OFFSET %s"
     top_params = [*window_params(params, visible_params), limit, offset]
     ctes = ""
     scoring = scoring_terms(terms) if is_sqlite() and mode == "all" else terms
@@ -425,9 +459,7 @@ def ranked(
         # of documents (milliseconds for a word in most of them). The window is chosen with
         # every word, then scored with the words that tell documents apart (scoring_terms): a
         # second pass over the full-text index from the window's lowest rowid.
-        ids, ids_params = _window(
-            where, visible_sql, f"{TABLE}.id AS rid", size=candidates or CANDIDATES
-        )
+        ids, ids_params = _window(where, visible_sql, f"{TABLE}.id AS rid", size=size)
         ctes = f"win AS MATERIALIZED ({ids}), "
         top = (
             f"SELECT search_fts.rowid AS rid, {score} AS score "
@@ -508,20 +540,22 @@ def kind_counts(
     visible_params: Sequence[Any],
     *,
     candidates: int | None = None,
-    newest: int | None = None,
     facets: Sequence[tuple[str, str]] = (),
+    window: Sequence[tuple[int, str]] | None = None,
 ) -> dict[str, int]:
     """How many visible documents of each kind match, among the newest ``candidates`` + 1
-    matches: counts adding up to more than ``candidates`` mean "more than that"."""
+    matches: counts adding up to more than ``candidates`` mean "more than that". On
+    PostgreSQL they are counted from ``match_window``'s (id, kind) pairs (``window``)."""
+    size = (candidates or CANDIDATES) + 1
+    if not is_sqlite():
+        if window is None:
+            window = match_window(
+                terms, mode, visible_sql, visible_params, size=size, facets=facets
+            )
+        return dict(Counter(kind for _pk, kind in (window or ())[:size]))
     where, params, _score = _match(terms, mode, facets)
-    window, window_params = _window(
-        where,
-        visible_sql,
-        f"{TABLE}.kind AS kind",
-        size=(candidates or CANDIDATES) + 1,
-        newest=newest,
-    )
-    sql = f"SELECT kind, COUNT(*) FROM ({window}) w GROUP BY kind"
+    window_sql, window_params = _window(where, visible_sql, f"{TABLE}.kind AS kind", size=size)
+    sql = f"SELECT kind, COUNT(*) FROM ({window_sql}) w GROUP BY kind"
     with connection.cursor() as cursor:
         cursor.execute(sql, window_params(params, visible_params))
         return dict(cursor.fetchall())
@@ -534,26 +568,32 @@ def tag_counts(
     visible_params: Sequence[Any],
     *,
     candidates: int | None = None,
-    newest: int | None = None,
     facets: Sequence[tuple[str, str]] = (),
+    window: Sequence[int] | None = None,
 ) -> list[tuple[str, str, str, int]]:
     """(kind, slug, name, count) of the tags on matching visible documents, among the newest
-    ``candidates`` matches."""
-    where, params, _score = _match(terms, mode, facets)
-    window, window_params = _window(
-        where, visible_sql, f"{TABLE}.id", size=candidates or CANDIDATES, newest=newest
-    )
-    # The window's ids lead: SQLite would rather walk the (kind, slug) index, which gives the
-    # grouping's order, through every tag of those kinds; "+" stops it using that index.
-    kind = "+t.kind" if is_sqlite() else "t.kind"
-    sql = (
-        "SELECT t.kind, t.slug, MIN(t.name), COUNT(*) FROM search_searchdocumenttag t "
-        f"WHERE t.document_id IN ({window}) "
-        f"AND {kind} IN ('subject', 'grade', 'habit', 'free') "
+    ``candidates`` matches (on PostgreSQL, the documents of ``window``'s ids)."""
+    size = candidates or CANDIDATES
+    group = (
+        "AND {kind} IN ('subject', 'grade', 'habit', 'free') "
         "GROUP BY t.kind, t.slug ORDER BY COUNT(*) DESC, t.slug"
     )
+    select = "SELECT t.kind, t.slug, MIN(t.name), COUNT(*) FROM search_searchdocumenttag t "
+    if is_sqlite():
+        where, params, _score = _match(terms, mode, facets)
+        window_sql, window_params = _window(where, visible_sql, f"{TABLE}.id", size=size)
+        # The window's ids lead: SQLite would rather walk the (kind, slug) index, which gives
+        # the grouping's order, through every tag of those kinds; "+" stops it using that index.
+        sql = select + f"WHERE t.document_id IN ({window_sql}) " + group.format(kind="+t.kind")
+        all_params = window_params(params, visible_params)
+    else:
+        if window is None:
+            found = match_window(terms, mode, visible_sql, visible_params, size=size, facets=facets)
+            window = [pk for pk, _kind in found or ()]
+        sql = select + "WHERE t.document_id = ANY(%s) " + group.format(kind="t.kind")
+        all_params = [list(window)[:size]]
     with connection.cursor() as cursor:
-        cursor.execute(sql, window_params(params, visible_params))
+        cursor.execute(sql, all_params)
         return [(k, s, n, c) for k, s, n, c in cursor.fetchall()]
 
 
@@ -566,9 +606,12 @@ def term_has_documents(term: str) -> bool:
                 [fts5_query([term], "all")],
             )
         else:
+            # Planned apart from the LIMIT (a materialized CTE), PostgreSQL reads the full-text
+            # index; with it, it would expect to stop early in a scan of every row, and for a
+            # word nothing holds (the reason to ask) read all of them.
             cursor.execute(
-                f"SELECT 1 FROM {TABLE} WHERE search_vector @@ plainto_tsquery('{PG_CONFIG}', %s) "
-                "LIMIT 1",
+                f"WITH m AS MATERIALIZED (SELECT 1 FROM {TABLE} WHERE search_vector @@ "
+                f"plainto_tsquery('{PG_CONFIG}', %s)) SELECT 1 FROM m LIMIT 1",
                 [term],
             )
         return cursor.fetchone() is not None

@@ -37,6 +37,8 @@ FACET_KINDS = ("subject", "grade", "habit", "tag")
 FACET_TAG_KIND = {"subject": "subject", "grade": "grade", "habit": "habit", "tag": "free"}
 MAX_PAGE = 10_000
 MIN_TERM_LENGTH = 2
+# A facet on fewer documents than this is where PostgreSQL starts a search (see search()).
+SELECTIVE_FACET = 20_000
 # Related content: how many full-text matches are re-ranked by meaning, and how much meaning
 # counts against words (an even mix of the two, each scaled to [0, 1]).
 SEMANTIC_CANDIDATES = 100
@@ -178,10 +180,19 @@ def search(
     wanted = [k for k in (kinds or ()) if k in KINDS] or list(KINDS)
     facets = clean_filters(filters)
     # A facet no document has finds nothing: say so at once (one indexed lookup each), rather
-    # than read every match of the words looking for one that has it.
+    # than read every match of the words looking for one that has it. On PostgreSQL, a facet
+    # on few documents is where the search starts (fulltext.match_window, unsliced).
+    selective = False
     for key, slug in facets.items():
-        if not SearchDocumentTag.objects.filter(kind=FACET_TAG_KIND[key], slug=slug).exists():
+        tagged = SearchDocumentTag.objects.filter(kind=FACET_TAG_KIND[key], slug=slug)
+        if fulltext.is_sqlite():
+            if not tagged.exists():
+                return SearchResults(query, terms, [], 0, empty_page)
+            continue
+        count = tagged[:SELECTIVE_FACET].count()
+        if not count:
             return SearchResults(query, terms, [], 0, empty_page)
+        selective = selective or count < SELECTIVE_FACET
     # SQLite matches facets inside the full-text query (fulltext.FACET_WORD_SQL); PostgreSQL
     # filters the documents.
     facet_tags = [(FACET_TAG_KIND[key], slug) for key, slug in facets.items()]
@@ -190,11 +201,14 @@ def search(
     if not in_match:
         visible = _filtered(visible, facets)
     visible_sql, visible_params = _sql(visible)
-    origin = fulltext.window_origin()
     # Counted among the newest CANDIDATES + 1 matches, ranked and faceted among the newest
-    # CANDIDATES (fulltext._window): more matches than that show as "more than".
+    # CANDIDATES (fulltext._window): more matches than that show as "more than". PostgreSQL
+    # finds those matches once for the three queries (None on SQLite).
+    window = fulltext.match_window(
+        terms, "all", visible_sql, visible_params, facets=in_match, sliced=not selective
+    )
     counts = fulltext.kind_counts(
-        terms, "all", visible_sql, visible_params, newest=origin, facets=in_match
+        terms, "all", visible_sql, visible_params, facets=in_match, window=window
     )
     capped = sum(counts.values()) > fulltext.CANDIDATES
     total = min(sum(count for kind, count in counts.items() if kind in wanted), fulltext.CANDIDATES)
@@ -204,6 +218,11 @@ def search(
         )
     selected = visible.filter(kind__in=wanted) if len(wanted) < len(KINDS) else visible
     selected_sql, selected_params = _sql(selected)
+    chosen = (
+        None
+        if window is None
+        else [pk for pk, kind in window[: fulltext.CANDIDATES] if kind in wanted]
+    )
     page_obj = _paginate(total, page, per_page)
     rows = fulltext.ranked(
         terms,
@@ -212,13 +231,13 @@ def search(
         selected_params,
         limit=per_page,
         offset=(page_obj.number - 1) * per_page,
-        newest=origin,
         facets=in_match,
+        window=chosen,
     )
     tags = [
         TagFacet(kind, slug, name, count)
         for kind, slug, name, count in fulltext.tag_counts(
-            terms, "all", selected_sql, selected_params, newest=origin, facets=in_match
+            terms, "all", selected_sql, selected_params, facets=in_match, window=chosen
         )
     ]
     return SearchResults(

@@ -233,7 +233,7 @@ def test_a_query_matching_more_than_the_candidates_ranks_the_newest(alice, monke
     from kindling.search import fulltext
 
     monkeypatch.setattr(fulltext, "CANDIDATES", 3)
-    monkeypatch.setattr(fulltext, "PG_SLICES", (2, 4))
+    monkeypatch.setattr(fulltext, "PG_FIRST_SLICE", 2)
     old = [ResourceFactory(title=f"Rubric rubric rubric {n}") for n in range(3)]
     new = [ResourceFactory(title=f"Rubric idea {n}") for n in range(3)]
     results = search(alice, "rubric")
