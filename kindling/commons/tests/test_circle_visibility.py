@@ -172,6 +172,15 @@ def test_the_home_stream_and_lineage_show_circle_content_only_to_insiders(room, 
     assert "Hidden rubric" not in home
 
 
+@pytest.mark.parametrize("kind", ["never_joined", "left", "member", "moderator"])
+def test_a_tag_page_counts_circle_content_only_for_insiders(room, kind):
+    for _number in range(19):  # 20 public resources with the tag: exactly one page
+        ResourceFactory(author=room.owner).tags.add(room.tag)
+    ResourceFactory(author=room.owner, is_hidden=True).tags.add(room.tag)
+    page = client_for(room.viewer(kind)).get(room.tag.get_absolute_url()).content.decode()
+    assert ("Page 1 of 2" in page) is (kind in INSIDERS)
+
+
 @pytest.mark.parametrize("kind", INSIDERS)
 def test_members_and_moderators_see_the_circle_content(room, kind):
     viewer = room.viewer(kind)
