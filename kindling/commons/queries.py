@@ -350,7 +350,7 @@ class HomeStream:
 def home_stream(viewer: User) -> HomeStream:
     """A member's home: new from what they follow, the most useful lately, needs they could help.
 
-    Its four lists are read with hand-written statements (``_StreamSQL``): built with the ORM,
+    Its four lists are read with hand-written statements (``_ListedSQL``): built with the ORM,
     compiling them (a visibility rule, tag probes, follows) cost more than running them. They
     apply the rule of ``listed_for``; the home tests and the circle leak tests hold them to it.
     """
@@ -363,7 +363,7 @@ def home_stream(viewer: User) -> HomeStream:
         followed[kind].add(object_id)
     tag_ids, user_ids, circle_ids = followed["tag"], followed["user"], followed["circle"]
     follows_anything = bool(tag_ids or user_ids or circle_ids)
-    stream = _StreamSQL(viewer)
+    stream = _ListedSQL(viewer)
     resource_refs = stream.refs(Resource, *stream.followed(Resource, tag_ids, user_ids, circle_ids))
     need_refs = stream.refs(Need, *stream.followed(Need, tag_ids, user_ids, circle_ids))
     resources = cards_for(_card_rows(Resource), resource_refs)
@@ -389,9 +389,10 @@ def _card_rows(model: type[Resource] | type[Need]) -> QuerySet[Any]:
     return model.objects.select_related("author__profile", "circle").prefetch_related("tags")
 
 
-class _StreamSQL:
-    """The home stream's statements for one viewer: only table and column names from the models
-    and constants are formatted in; every id and value is a parameter."""
+class _ListedSQL:
+    """Hand-written reads of what one viewer may see listed (the home stream, a profile's
+    contributions): only table and column names from the models and constants are formatted
+    in; every id and value is a parameter."""
 
     def __init__(self, viewer: User) -> None:
         self.viewer = viewer
@@ -468,6 +469,47 @@ class _StreamSQL:
         rows = _fetch(sql, [False, *self.visible_params, *params, self.viewer.pk])
         return [tuple(_aware(v) if isinstance(v, datetime) else v for v in row) for row in rows]
 
+    def titles(self, model: type[Resource] | type[Need], author_id: int) -> list[dict[str, Any]]:
+        """A member's newest ten listed posts: ids, titles and addresses."""
+        sql = (
+            f"SELECT id, title {self._listed(model._meta.db_table)}"
+            " AND c.author_id = %s ORDER BY c.created_at DESC LIMIT 10"
+        )
+        name = f"commons:{model.KIND}"
+        return [
+            {"pk": pk, "title": title, "url": url_with_id(name, pk)}
+            for pk, title in _fetch(sql, [False, *self.visible_params, author_id])
+        ]
+
+    def responses(self, author_id: int) -> tuple[list[dict[str, Any]], int]:
+        """A member's newest ten responses the viewer may see (on needs they may see; none
+        hidden), and how many of them were marked helpful."""
+        response, need = Response._meta.db_table, Need._meta.db_table
+        where = f"FROM {response} c INNER JOIN {need} n ON n.id = c.need_id"
+        where += " WHERE c.author_id = %s AND c.is_hidden = %s"
+        params: list[Any] = [author_id, False]
+        if not is_moderator(self.viewer):  # ResponseQuerySet.visible_to
+            visible, visible_params = circle_filter_sql(self.viewer, "n.circle_id")
+            where += f" AND n.is_hidden = %s AND {visible}"
+            params += [False, *visible_params]
+        rows = _fetch(
+            f"SELECT c.id, c.need_id, n.title, c.helped {where}"
+            " ORDER BY c.created_at DESC LIMIT 10",
+            params,
+        )
+        recent = [
+            {
+                "pk": pk,
+                "need_id": need_id,
+                "need__title": title,
+                "helped": bool(helped),
+                "url": f"{url_with_id('commons:need', need_id)}#response-{pk:d}",
+            }
+            for pk, need_id, title, helped in rows
+        ]
+        (helpful,) = _fetch(f"SELECT COUNT(*) {where} AND c.helped = %s", [*params, True])[0]
+        return recent, int(helpful)
+
     def most_useful(self) -> list[dict[str, Any]]:
         """The most useful resources of the last 30 days: titles and counts only."""
         since = connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(days=30))
@@ -503,19 +545,19 @@ class Contributions:
 
 
 def contributions_for(member: User, viewer: User | AnonymousUser) -> Contributions:
-    """What a member has shared, as the viewer may see it, for their profile page."""
-    resources = Resource.objects.listed_for(viewer).filter(author_id=member.pk)
-    needs = Need.objects.listed_for(viewer).filter(author_id=member.pk)
-    responses = Response.objects.visible_to(viewer).filter(author_id=member.pk, is_hidden=False)
-    recent = responses.order_by("-created_at").values("pk", "need_id", "need__title", "helped")
-    helpful = responses.filter(helped=True).count()
+    """What a member has shared, as the viewer may see it, for their profile page (titles with
+    hand-written statements, as the home stream's lists)."""
     collections = Collection.objects.filter(owner_id=member.pk)
     if viewer.pk != member.pk:
         collections = collections.filter(is_public=True)
+    if not viewer.is_authenticated:
+        return Contributions([], [], [], 0, list(collections[:20]))
+    listed = _ListedSQL(viewer)
+    responses, helpful = listed.responses(member.pk)
     return Contributions(
-        list(resources.order_by("-created_at").values("pk", "title")[:10]),
-        list(needs.order_by("-created_at").values("pk", "title")[:10]),
-        list(recent[:10]),
+        listed.titles(Resource, member.pk),
+        listed.titles(Need, member.pk),
+        responses,
         helpful,
         list(collections[:20]),
     )

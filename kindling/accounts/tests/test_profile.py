@@ -228,3 +228,17 @@ def test_an_admin_can_make_a_member_a_moderator(admin_client, alice):
 def test_a_member_cannot_open_the_admin(alice_client):
     response = alice_client.get(reverse("admin:accounts_user_changelist"))
     assert response.status_code == 302
+
+
+def test_profile_page_runs_a_fixed_number_of_queries(bob_client, alice, django_assert_num_queries):
+    from kindling.commons.tests.factories import NeedFactory, ResourceFactory, ResponseFactory
+
+    ResourceFactory(author=alice)
+    with django_assert_num_queries(11) as first:
+        bob_client.get(alice.profile.get_absolute_url())
+    ResourceFactory.create_batch(12, author=alice)
+    NeedFactory.create_batch(12, author=alice)
+    ResponseFactory.create_batch(12, author=alice, helped=True)
+    with django_assert_num_queries(len(first.captured_queries)):
+        page = bob_client.get(alice.profile.get_absolute_url()).content.decode()
+    assert "12 responses marked helpful" in page

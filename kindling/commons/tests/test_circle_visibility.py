@@ -172,6 +172,22 @@ def test_the_home_stream_and_lineage_show_circle_content_only_to_insiders(room, 
     assert "Hidden rubric" not in home
 
 
+@pytest.mark.parametrize("kind", [*OUTSIDERS, *INSIDERS])
+def test_a_profile_lists_circle_contributions_only_for_insiders(room, kind):
+    public_need = NeedFactory(author=room.owner, title="Open question on grading")
+    ResponseFactory(need=public_need, author=room.member, helped=True)
+    hidden_need = NeedFactory(author=room.owner, title="Hidden question", is_hidden=True)
+    ResponseFactory(need=hidden_need, author=room.member)
+    profile = room.member.profile.get_absolute_url()
+    page = client_for(room.viewer(kind)).get(profile).content.decode()
+    insider = kind in INSIDERS
+    assert "Public rubric" in page
+    assert "Open question on grading" in page
+    assert (SECRET_RESOURCE in page) is insider
+    assert (SECRET_NEED in page) is insider  # as a need, and as what a response answered
+    assert ("Hidden question" in page) is (kind in ("moderator", "superuser"))
+
+
 @pytest.mark.parametrize("kind", ["never_joined", "left", "member", "moderator"])
 def test_a_tag_page_counts_circle_content_only_for_insiders(room, kind):
     for _number in range(19):  # 20 public resources with the tag: exactly one page
