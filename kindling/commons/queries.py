@@ -141,6 +141,32 @@ def resource_extras(resource: Resource) -> ResourceExtras:
     return extras
 
 
+def need_page(viewer: User | AnonymousUser, need_id: int) -> tuple[Need, list[Tag]]:
+    """One need the viewer may see (else 404), for its page: the row with what its byline
+    shows, and its tags (``need_tags``)."""
+    try:
+        need = (
+            Need.objects.visible_to(viewer)
+            .select_related("author__profile", "circle")
+            .only(*(field.name for field in Need._meta.concrete_fields), *_BYLINE_COLUMNS)
+            .get(pk=need_id)
+        )
+    except Need.DoesNotExist:
+        raise Http404("No such need.") from None
+    return need, need_tags(need)
+
+
+def need_tags(need: Need) -> list[Tag]:
+    """A need's tags, cached like cards: they change only through ``actions``, which moves the
+    need's ``updated_at`` (in the key). Tag names may lag by up to ``CARD_TIMEOUT``."""
+    key = f"need-tags:1:{need.pk}:{need.updated_at.timestamp()}"
+    tags: list[Tag] | None = cache.get(key)
+    if tags is None:
+        tags = list(need.tags.all())
+        cache.set(key, tags, CARD_TIMEOUT)
+    return tags
+
+
 def get_need_for_viewer(viewer: User | AnonymousUser, need_id: int) -> Need:
     try:
         return (

@@ -398,7 +398,7 @@ def need_edit(request: HttpRequest, need_id: int) -> HttpResponse:
 
 @login_required
 def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
-    need = queries.get_need_for_viewer(request.user, need_id)
+    need, tags = queries.need_page(request.user, need_id)
     responses = queries.responses_for(need, request.user)
     from kindling.commons.suggestions import NeedSuggestions, suggestions_for
     from kindling.notifications.queries import is_following
@@ -412,7 +412,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
         suggestions = suggestions_for(
             request.user,  # type: ignore[arg-type]
             f"{need.title} {need.details}",
-            [t.slug for t in need.tags.all()],
+            [t.slug for t in tags],
             exclude_need_id=need.pk,
         )
     return render(
@@ -420,6 +420,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
         "commons/need_detail.html",
         {
             "need": need,
+            "tags": tags,
             "responses": responses,
             "comments": queries.comments_for(request.user, need=need),
             "response_form": ResponseForm(user=request.user),
@@ -470,6 +471,7 @@ def need_respond(request: HttpRequest, need_id: int) -> HttpResponse:
         "commons/need_detail.html",
         {
             "need": need,
+            "tags": queries.need_tags(need),
             "responses": responses,
             "comments": queries.comments_for(request.user, need=need),
             "response_form": form,
