@@ -13,7 +13,7 @@ tags) is not in the key; a change there shows on cards within ``CARD_TIMEOUT`` s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -107,12 +107,15 @@ def cards_for(
     return [Card(kind, ref[0], ref[1], html[ref[0]]) for ref in refs if ref[0] in html]
 
 
-def response_html(responses: list[Response]) -> dict[int, SafeString]:
+def response_html(responses: Sequence[Any]) -> dict[int, SafeString]:
     """The part of each response in a thread that reads the same for everyone (the mark of
     help, the text, the resource it cites, the byline), by id, cached like cards; the buttons
-    that depend on the viewer are added around it by the page."""
+    that depend on the viewer are added around it by the page.
+
+    ``responses`` are what ``queries.responses_for`` gives (the viewer may see them); rows with
+    their texts, authors and resources are loaded only for the parts the cache lacks.
+    """
     language = get_language() or ""
-    by_id = {response.pk: response for response in responses}
     keys = {
         response.pk: (
             f"response:1:{language}:{response.pk}:{response.updated_at.timestamp()}"
@@ -121,10 +124,23 @@ def response_html(responses: list[Response]) -> dict[int, SafeString]:
         ).replace(" ", "_")
         for response in responses
     }
-    return _cached_html(
-        keys,
-        lambda ids: {
-            pk: render_to_string("commons/partials/response_body.html", {"response": by_id[pk]})
-            for pk in ids
-        },
-    )
+
+    def render(ids: list[int]) -> dict[int, str]:
+        rows = (
+            Response.objects.filter(pk__in=ids)
+            .select_related("author__profile", "resource")
+            # What the part shows, not every column of four tables.
+            .only(
+                *("id", "need_id", "author_id", "body", "resource_id", "helped", "is_hidden"),
+                *("attribution", "created_at", "updated_at"),
+                *("author__id", "author__email", "author__profile__id"),
+                *("author__profile__user_id", "author__profile__display_name"),
+                *("resource__id", "resource__title"),
+            )
+        )
+        return {
+            row.pk: render_to_string("commons/partials/response_body.html", {"response": row})
+            for row in rows
+        }
+
+    return _cached_html(keys, render)

@@ -185,29 +185,43 @@ def _users_with_profiles() -> QuerySet[Any]:
     return User.objects.select_related("profile")
 
 
-def responses_for(need: Need, viewer: User | AnonymousUser) -> list[Response]:
+@dataclass(frozen=True)
+class ThreadResponse:
+    """What a thread needs of a response besides its cached part (``cards.response_html``, which
+    loads the full row only when that part is not cached)."""
+
+    pk: int
+    author_id: int
+    helped: bool
+    useful_count: int
+    is_hidden: bool
+    resource_id: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def responses_for(need: Need, viewer: User | AnonymousUser) -> list[ThreadResponse]:
     """A need's responses the viewer may see: helpful first, then oldest first.
 
-    ``need`` must come from ``get_need_for_viewer`` (the viewer may see it, so its circle need
-    not be checked again); hidden responses show only to their author and moderators, as in
-    ``ResponseQuerySet.visible_to``.
+    ``need`` must come from ``need_page`` or ``get_need_for_viewer`` (the viewer may see it, so
+    its circle need not be checked again); hidden responses show only to their author and
+    moderators, as in ``ResponseQuerySet.visible_to``. One hand-written statement of a few
+    columns: texts, authors and cited resources are read only for responses whose cached part
+    is missing.
     """
     if not viewer.is_authenticated:
         return []
-    shown = Q() if is_moderator(viewer) else Q(is_hidden=False) | Q(author_id=viewer.pk)
-    return list(
-        Response.objects.filter(shown, need_id=need.pk)
-        .select_related("author__profile", "resource")
-        # What the thread shows, not every column of four tables.
-        .only(
-            *("id", "need_id", "author_id", "body", "resource_id", "helped", "useful_count"),
-            *("is_hidden", "attribution", "created_at", "updated_at"),
-            *("author__id", "author__email", "author__profile__id"),
-            *("author__profile__user_id", "author__profile__display_name"),
-            *("resource__id", "resource__title"),
-        )
-        .order_by("-helped", "created_at", "id")
-    )
+    columns = "id, author_id, helped, useful_count, is_hidden, resource_id, created_at, updated_at"
+    sql = f"SELECT {columns} FROM {Response._meta.db_table} WHERE need_id = %s"  # noqa: S608
+    params: list[Any] = [need.pk]
+    if not is_moderator(viewer):
+        sql += " AND (is_hidden = %s OR author_id = %s)"
+        params += [False, viewer.pk]
+    rows = _fetch(f"{sql} ORDER BY helped DESC, created_at, id", params)
+    return [
+        ThreadResponse(pk, author, bool(helped), useful, bool(hidden), resource, *map(_aware, at))
+        for pk, author, helped, useful, hidden, resource, *at in rows
+    ]
 
 
 def comments_for(viewer: User | AnonymousUser, **parent: Any) -> list[Comment]:

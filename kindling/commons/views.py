@@ -396,10 +396,18 @@ def need_edit(request: HttpRequest, need_id: int) -> HttpResponse:
     return render(request, "commons/need_form.html", {"form": form, "need": need})
 
 
+def _thread(request: HttpRequest, need: Need) -> tuple[list[Any], dict[int, Any]]:
+    """A need's responses the viewer may see, and the cached part of each by id."""
+    responses = queries.responses_for(need, request.user)
+    html = cards.response_html(responses)
+    # A response deleted since it was listed has no part: it is left out.
+    return [response for response in responses if response.pk in html], html
+
+
 @login_required
 def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     need, tags = queries.need_page(request.user, need_id)
-    responses = queries.responses_for(need, request.user)
+    responses, response_html = _thread(request, need)
     from kindling.commons.suggestions import NeedSuggestions, suggestions_for
     from kindling.notifications.queries import is_following
 
@@ -425,7 +433,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
             "comments": queries.comments_for(request.user, need=need),
             "response_form": ResponseForm(user=request.user),
             "comment_form": CommentForm(),
-            "response_html": cards.response_html(responses),
+            "response_html": response_html,
             "voted_need": ("need", need.pk) in voted,
             "voted_responses": {pk for kind, pk in voted if kind == "response"},
             "is_asker": is_asker,
@@ -465,7 +473,7 @@ def need_respond(request: HttpRequest, need_id: int) -> HttpResponse:
                 messages.info(request, _("That was already posted; here it is."))
             return redirect(url)
     # Show the need again with the typed response and its errors.
-    responses = queries.responses_for(need, request.user)
+    responses, response_html = _thread(request, need)
     return render(
         request,
         "commons/need_detail.html",
@@ -476,7 +484,7 @@ def need_respond(request: HttpRequest, need_id: int) -> HttpResponse:
             "comments": queries.comments_for(request.user, need=need),
             "response_form": form,
             "comment_form": CommentForm(),
-            "response_html": cards.response_html(responses),
+            "response_html": response_html,
             "voted_need": False,
             "voted_responses": set(),
             "is_asker": need.author_id == request.user.pk,

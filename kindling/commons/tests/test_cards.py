@@ -108,3 +108,19 @@ def test_a_threads_cached_responses_show_help_hiding_and_edits(alice, bob):
     assert "exit slips" in shown()
     hide_content(response, moderator=moderator, reason="spam")
     assert "Hidden by moderators." in response_html(responses_for(need, moderator))[response.pk]
+
+
+def test_a_hidden_response_shows_only_to_its_author_and_moderators(alice, bob):
+    from kindling.commons.queries import responses_for
+
+    need = NeedFactory(author=alice)
+    shown = actions.respond_to_need(need, author=bob, body="Try exit tickets.")
+    hidden = actions.respond_to_need(need, author=bob, body="Buy my course.")
+    moderator = UserFactory(is_moderator=True)
+    hide_content(hidden, moderator=moderator, reason="spam")
+    assert [r.pk for r in responses_for(need, alice)] == [shown.pk]
+    assert [r.pk for r in responses_for(need, bob)] == [shown.pk, hidden.pk]
+    assert [r.pk for r in responses_for(need, moderator)] == [shown.pk, hidden.pk]
+    actions.set_helpful(shown, by=alice, helped=False)
+    actions.set_helpful(hidden, by=alice, helped=True)  # helpful first
+    assert [r.pk for r in responses_for(need, moderator)] == [hidden.pk, shown.pk]
