@@ -92,6 +92,45 @@ def useful_button(context: template.Context, kind: str, target: Any, voted: bool
     )
 
 
+@register.simple_tag(takes_context=True)
+def response_item(context: template.Context, response: Any) -> SafeString:
+    """One response of a thread: its part that reads the same for everyone (``response_html``,
+    cached) and the viewer's buttons around it: useful, "this helped me" for the asker, flag.
+    ``{% for response in responses %}{% response_item response %}{% endfor %}``"""
+    from kindling.moderation.templatetags.moderation_tags import flag_link
+
+    user = context.get("user")
+    own = response.author_id == getattr(user, "pk", None)
+    useful: Any = ""
+    if not own:
+        voted = response.pk in (context.get("voted_responses") or ())
+        useful = useful_button(context, "response", response, voted)
+    helpful: Any = ""
+    if context.get("is_asker") and not own:
+        helped = "0" if response.helped else "1"
+        helpful = format_html(
+            '<form method="post" action="{}" class="inline-form">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<input type="hidden" name="helped" value="{}"><button type="submit" class="{}">{}'
+            "</button></form>",
+            url_with_id("commons:response_helpful", response.pk),
+            context.get("csrf_token", ""),
+            helped,
+            "button button--small button--quiet" if response.helped else "button button--small",
+            _("Unmark helpful") if response.helped else _("This helped me"),
+        )
+    return format_html(
+        '<li id="response-{}" class="response{}">\n{}\n<div class="action-bar">\n{}\n{}\n{}\n'
+        "</div>\n</li>",
+        int(response.pk),
+        " response--helped" if response.helped else "",
+        (context.get("response_html") or {}).get(response.pk, ""),
+        useful,
+        helpful,
+        flag_link(context, "response", response.pk, response.author_id),
+    )
+
+
 @register.filter
 def lineage_svg(drawing: Any, title: str) -> SafeString:
     """A lineage drawing as inline SVG: ``{{ drawing|lineage_svg:title }}``."""
