@@ -233,17 +233,23 @@ def comments_for(viewer: User | AnonymousUser, **parent: Any) -> list[Comment]:
 
 
 def voted_pairs(viewer: User | AnonymousUser, wanted: dict[str, list[int]]) -> set[tuple[str, int]]:
-    """Which of these posts, of several kinds, the viewer has already marked useful (one query):
-    ``voted_pairs(user, {"need": [3], "response": [7, 8]}) -> {("response", 8)}``."""
+    """Which of these posts, of several kinds, the viewer has already marked useful (one
+    hand-written statement: every detail page asks, and the ORM took longer to build it than
+    the database to answer): ``voted_pairs(user, {"need": [3], "response": [7, 8]}) ->
+    {("response", 8)}``."""
     wanted = {kind: ids for kind, ids in wanted.items() if ids}
     if not viewer.is_authenticated or not wanted:
         return set()
-    either = Q()
+    either: list[str] = []
+    params: list[Any] = [viewer.pk]
     for kind, ids in wanted.items():
-        either |= Q(kind=kind, object_id__in=ids)
-    return set(
-        UsefulVote.objects.filter(either, user_id=viewer.pk).values_list("kind", "object_id")
+        either.append(f"(kind = %s AND object_id IN ({', '.join(['%s'] * len(ids))}))")
+        params += [kind, *ids]
+    sql = (
+        f"SELECT kind, object_id FROM {UsefulVote._meta.db_table}"  # noqa: S608
+        f" WHERE user_id = %s AND ({' OR '.join(either)})"
     )
+    return {(kind, int(object_id)) for kind, object_id in _fetch(sql, params)}
 
 
 def lineage_for(

@@ -124,3 +124,19 @@ def test_a_hidden_response_shows_only_to_its_author_and_moderators(alice, bob):
     actions.set_helpful(shown, by=alice, helped=False)
     actions.set_helpful(hidden, by=alice, helped=True)  # helpful first
     assert [r.pk for r in responses_for(need, moderator)] == [hidden.pk, shown.pk]
+
+
+def test_voted_pairs_are_the_viewers_own_votes_of_each_kind(alice, bob):
+    from kindling.commons.queries import voted_pairs
+
+    need = NeedFactory(author=alice)
+    first = actions.respond_to_need(need, author=alice, body="One idea.")
+    second = actions.respond_to_need(need, author=alice, body="Another idea.")
+    resource = ResourceFactory(author=alice, pk=need.pk)  # the same id, another kind
+    actions.toggle_useful(bob, "need", need)
+    actions.toggle_useful(bob, "response", second)
+    actions.toggle_useful(UserFactory(), "response", first)
+    wanted = {"need": [need.pk], "response": [first.pk, second.pk], "resource": [resource.pk]}
+    assert voted_pairs(bob, wanted) == {("need", need.pk), ("response", second.pk)}
+    assert voted_pairs(alice, wanted) == set()
+    assert voted_pairs(bob, {"need": [], "response": []}) == set()
