@@ -40,7 +40,14 @@ def is_following(user: User | AnonymousUser, kind: str, object_id: int) -> bool:
     """Whether the member follows this tag, member, circle or need."""
     if not user.is_authenticated:
         return False
-    return Follow.objects.filter(user_id=user.pk, kind=kind, object_id=object_id).exists()
+    # Hand-written: pages ask this once each, and the ORM took longer to build it than to run it.
+    sql = (
+        f"SELECT 1 FROM {Follow._meta.db_table}"  # noqa: S608
+        " WHERE user_id = %s AND kind = %s AND object_id = %s LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, kind, object_id])
+        return cursor.fetchone() is not None
 
 
 def get_follow_target(user: User | AnonymousUser, kind: str, object_id: int) -> FollowTarget:
