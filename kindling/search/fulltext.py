@@ -42,6 +42,7 @@ VOCABULARY_SECONDS = 3600
 COMMON_SHARE = 0.2
 SHARE_SAMPLE = 20_000
 SHARE_SECONDS = 600
+SHARE_MIN_DOCUMENTS = 1000
 # PostgreSQL looks for the newest matches among the newest 8,192 ids, then in slices sized by
 # how many matches those held, at most PG_SLICES queries (see match_window).
 PG_FIRST_SLICE = 8_192
@@ -303,30 +304,66 @@ def _share_key(term: str) -> str:
 
 
 def term_shares(terms: Sequence[str]) -> dict[str, float]:
-    """Each term's share of the newest ``SHARE_SAMPLE`` documents that hold it (SQLite), cached
-    for ``SHARE_SECONDS``: an estimate of how common it is, read from a slice of each word's
-    list of documents rather than the whole list."""
+    """Each term's share of the documents that hold it, an estimate cached ``SHARE_SECONDS``.
+
+    SQLite counts it among the newest ``SHARE_SAMPLE`` documents (a slice of the word's list of
+    documents, not the whole list). PostgreSQL reads the most common words' shares from its
+    planner statistics (``pg_stats``, kept by ANALYZE); a word not among them counts as rare.
+    Below ``SHARE_MIN_DOCUMENTS`` documents every share is 0: shares of a few say little.
+    """
     keys = {term: _share_key(term) for term in dict.fromkeys(terms)}
     cached = cache.get_many(list(keys.values()))
     shares = {term: cached[key] for term, key in keys.items() if key in cached}
     missing = [term for term in keys if term not in shares]
     if missing:
-        top = newest_document_id()
-        sample = min(SHARE_SAMPLE, top) or 1
-        counts = " UNION ALL ".join(
-            ["SELECT %s, count(*) FROM search_fts WHERE search_fts MATCH %s AND rowid > %s"]
-            * len(missing)
-        )
-        params = [
-            value for term in missing for value in (term, fts5_query([term], "all"), top - sample)
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(counts, params)
-            found = dict(cursor.fetchall())
-        fresh = {term: found.get(term, 0) / sample for term in missing}
+        if newest_document_id() < SHARE_MIN_DOCUMENTS:  # too few documents to call any common
+            fresh = dict.fromkeys(missing, 0.0)
+        elif is_sqlite():
+            fresh = _sqlite_shares(missing)
+        else:
+            fresh = _postgresql_shares(missing)
         cache.set_many({keys[term]: share for term, share in fresh.items()}, SHARE_SECONDS)
         shares.update(fresh)
     return shares
+
+
+def _sqlite_shares(terms: list[str]) -> dict[str, float]:
+    top = newest_document_id()
+    sample = min(SHARE_SAMPLE, top) or 1
+    counts = " UNION ALL ".join(
+        ["SELECT %s, count(*) FROM search_fts WHERE search_fts MATCH %s AND rowid > %s"]
+        * len(terms)
+    )
+    params = [value for term in terms for value in (term, fts5_query([term], "all"), top - sample)]
+    with connection.cursor() as cursor:
+        cursor.execute(counts, params)
+        found = dict(cursor.fetchall())
+    return {term: found.get(term, 0) / sample for term in terms}
+
+
+def _postgresql_shares(terms: list[str]) -> dict[str, float]:
+    common = cache.get("search:share:pg_stats")
+    if common is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE tablename = %s AND attname = 'search_vector'",
+                [TABLE],
+            )
+            row = cursor.fetchone()
+        words, freqs = row if row and row[0] else ([], [])
+        common = dict(zip(words, freqs, strict=False))  # freqs ends with three summary values
+        cache.set("search:share:pg_stats", common, SHARE_SECONDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t, tsvector_to_array(to_tsvector('{PG_CONFIG}', t)) FROM unnest(%s::text[]) t",
+            [terms],
+        )
+        lexemes = dict(cursor.fetchall())
+    return {
+        term: max((common.get(lexeme, 0.0) for lexeme in lexemes.get(term) or ()), default=0.0)
+        for term in terms
+    }
 
 
 def newest_document_id() -> int:

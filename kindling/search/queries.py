@@ -42,6 +42,8 @@ SELECTIVE_FACET = 20_000
 # Related content: how many full-text matches are re-ranked by meaning, and how much meaning
 # counts against words (an even mix of the two, each scaled to [0, 1]).
 SEMANTIC_CANDIDATES = 100
+# Words of a text looked for in related content, at most (see _telling_terms).
+RELATED_TERMS = 32
 SEMANTIC_WEIGHT = 0.5
 
 
@@ -296,6 +298,7 @@ def related_content(
             terms.append(word)
     if not viewer.is_authenticated or not terms:
         return []
+    terms = _telling_terms(terms)
     visible = visible_documents(viewer).filter(kind__in=[k for k in kinds if k in KINDS])
     if before is not None:
         visible = visible.filter(created_at__lt=before)
@@ -318,6 +321,17 @@ def related_content(
         _fuse_semantic(hits, query)
     hits.sort(key=lambda h: -h.score)
     return hits[:limit]
+
+
+def _telling_terms(terms: list[str]) -> list[str]:
+    """The words that tell documents apart, in their order (most frequent in the text first),
+    at most ``RELATED_TERMS``: those in at most ``fulltext.COMMON_SHARE`` of documents (the
+    three rarest if every word is that common). Ored, a word in most documents would match
+    nearly everything (the newest documents would fill the candidates) and costs the most
+    to score."""
+    shares = fulltext.term_shares(terms)
+    telling = [term for term in terms if shares[term] <= fulltext.COMMON_SHARE]
+    return (telling or sorted(terms, key=lambda term: shares[term])[:3])[:RELATED_TERMS]
 
 
 def _fuse_semantic(hits: list[Hit], query: Any) -> None:

@@ -275,9 +275,10 @@ def test_facet_filters_hold_after_tag_changes_and_a_rebuild(alice):  # type: ign
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's scoring shortcut")
-def test_a_word_in_most_documents_filters_but_is_not_scored_by(alice):  # type: ignore[no-untyped-def]
+def test_a_word_in_most_documents_filters_but_is_not_scored_by(alice, monkeypatch):  # type: ignore[no-untyped-def]
     from kindling.search import fulltext
 
+    monkeypatch.setattr(fulltext, "SHARE_MIN_DOCUMENTS", 1)
     for i in range(6):
         ResourceFactory(title=f"Students project {i}", body="Plain students work.")
     wanted = ResourceFactory(title="Students rubric", body="A rubric for students, rubric first.")
@@ -288,3 +289,23 @@ def test_a_word_in_most_documents_filters_but_is_not_scored_by(alice):  # type: 
     assert [(h.kind, h.object_id) for h in hits] == [("resource", wanted.pk)]
     assert "<mark>" in hits[0].title_html  # every word is still marked
     assert found(alice, "rubric") == {("resource", wanted.pk), ("resource", other.pk)}
+
+
+def test_words_in_most_documents_are_left_out_of_related_content(alice, monkeypatch):  # type: ignore[no-untyped-def]
+    from kindling.search import fulltext
+    from kindling.search.queries import _telling_terms
+
+    assert fulltext.term_shares(["plain"]) == {"plain": 0.0}  # too few documents to tell
+    monkeypatch.setattr(fulltext, "SHARE_MIN_DOCUMENTS", 1)
+    for i in range(8):
+        ResourceFactory(title=f"Students project {i}", body="Plain students work.")
+    fractions = ResourceFactory(title="Fraction strips", body="Students fold fraction strips.")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the shares come from the planner's statistics
+            cursor.execute("ANALYZE search_searchdocument")
+    shares = fulltext.term_shares(["student", "fraction"])
+    assert shares["student"] > fulltext.COMMON_SHARE >= shares["fraction"]
+    assert _telling_terms(["student", "fraction"]) == ["fraction"]
+    assert _telling_terms(["student"]) == ["student"]  # the rarest are kept if all are common
+    related = related_content(alice, "How do students fold fraction strips?")
+    assert [(hit.kind, hit.object_id) for hit in related] == [("resource", fractions.pk)]
