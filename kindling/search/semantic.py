@@ -178,6 +178,11 @@ def query_vector(text: str) -> Vector | None:
     return _encode_query(text)
 
 
+def forget_query_vectors() -> None:
+    """Empty the cache of encoded texts (benchmarks time the encoding of new text)."""
+    _encode_query.cache_clear()
+
+
 def vectors_for(kind: str, object_ids: Iterable[int]) -> dict[int, Vector]:
     """Stored vectors of these objects (those that have one), in one query."""
     ids = list({int(i) for i in object_ids})
