@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 BOX_WIDTH = 180
@@ -64,46 +64,31 @@ class LineageDrawing:
     def svg(self, title: str) -> SafeString:
         """The drawing as inline SVG (every text escaped); ``title`` names it for screen readers.
 
-        Built here rather than in a template loop: a drawing has up to ~50 boxes and edges.
+        Built here rather than in a template loop: a drawing has up to ~50 boxes and edges. Texts
+        go through ``escape``; the numbers are integers of the layout's own making.
         """
-        edges = format_html_join(
-            "",
-            '<line x1="{}" y1="{}" x2="{}" y2="{}" class="lineage__edge"'
-            ' marker-end="url(#arrow)"/>',
-            ((e.x1, e.y1, e.x2, e.y2) for e in self.edges),
+        edges = "".join(
+            f'<line x1="{e.x1:d}" y1="{e.y1:d}" x2="{e.x2:d}" y2="{e.y2:d}" class="lineage__edge"'
+            ' marker-end="url(#arrow)"/>'
+            for e in self.edges
         )
-        boxes = format_html_join(
-            "\n",
-            '<a href="{}"{}><rect x="{}" y="{}" width="{}" height="{}" rx="8" class="{}"/>'
-            '<text x="{}" y="{}" class="lineage__label">{}<title>{}</title></text></a>',
-            (
-                (
-                    box.url,
-                    SafeString(' aria-current="page"') if box.is_center else "",
-                    box.x,
-                    box.y,
-                    self.box_width,
-                    self.box_height,
-                    "lineage__box lineage__box--center" if box.is_center else "lineage__box",
-                    box.text_x,
-                    box.text_y,
-                    box.label,
-                    box.title,
-                )
-                for box in self.boxes
-            ),
+        current, center = ' aria-current="page"', " lineage__box--center"
+        boxes = "\n".join(
+            f'<a href="{escape(box.url)}"{current if box.is_center else ""}>'
+            f'<rect x="{box.x:d}" y="{box.y:d}" width="{self.box_width:d}"'
+            f' height="{self.box_height:d}" rx="8"'
+            f' class="lineage__box{center if box.is_center else ""}"/>'
+            f'<text x="{box.text_x:d}" y="{box.text_y:d}" class="lineage__label">'
+            f"{escape(box.label)}<title>{escape(box.title)}</title></text></a>"
+            for box in self.boxes
         )
-        return format_html(
-            '<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="group"'
-            ' aria-labelledby="lineage-title"><title id="lineage-title">{title}</title>'
+        return SafeString(
+            f'<svg viewBox="0 0 {self.width:d} {self.height:d}" width="{self.width:d}"'
+            f' height="{self.height:d}" role="group" aria-labelledby="lineage-title">'
+            f'<title id="lineage-title">{escape(title)}</title>'
             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7"'
             ' markerHeight="7" orient="auto-start-reverse"><path d="M0 0 10 5 0 10z"'
-            ' class="lineage__arrow"/></marker></defs>{edges}\n{boxes}</svg>',
-            w=self.width,
-            h=self.height,
-            title=title,
-            edges=edges,
-            boxes=boxes,
+            f' class="lineage__arrow"/></marker></defs>{edges}\n{boxes}</svg>'
         )
 
 
