@@ -33,7 +33,7 @@ from kindling.commons.models import (
     TagKind,
     UsefulVote,
 )
-from kindling.commons.querysets import circle_filter_sql, is_moderator
+from kindling.commons.querysets import circle_filter_sql, is_moderator, may_view
 from kindling.core.urlcache import url_with_id
 
 if TYPE_CHECKING:
@@ -80,14 +80,6 @@ def get_resource_for_viewer(viewer: User | AnonymousUser, resource_id: int) -> R
         raise Http404("No such resource.") from None
 
 
-# What a byline shows of an author, for pages that load one post (not every column of a user
-# and a profile: a password hash, a biography, lists stored as JSON).
-_BYLINE_COLUMNS = (
-    *("author__id", "author__email"),
-    *("author__profile__id", "author__profile__user_id", "author__profile__display_name"),
-)
-
-
 @dataclass(frozen=True)
 class ResourceExtras:
     """What a resource's page shows besides its own row: tags, links, files and co-authors."""
@@ -101,18 +93,13 @@ class ResourceExtras:
 def resource_page(
     viewer: User | AnonymousUser, resource_id: int
 ) -> tuple[Resource, ResourceExtras]:
-    """One resource the viewer may see (else 404), for its page: the row with what its byline
-    shows, and its extras (``resource_extras``)."""
-    try:
-        resource = (
-            Resource.objects.visible_to(viewer)
-            .select_related("author__profile", "circle")
-            .only(*(field.name for field in Resource._meta.concrete_fields), *_BYLINE_COLUMNS)
-            .get(pk=resource_id)
-        )
-    except Resource.DoesNotExist:
-        raise Http404("No such resource.") from None
-    return resource, resource_extras(resource)
+    """One resource the viewer may see (else 404), for its page: the row with its author and
+    circle (visibility checked on it, ``may_view``), and its extras (``resource_extras``)."""
+    resource = Resource.objects.select_related("author__profile", "circle").filter(pk=resource_id)
+    found = list(resource)
+    if not found or not may_view(viewer, found[0]):
+        raise Http404("No such resource.")
+    return found[0], resource_extras(found[0])
 
 
 def resource_extras(resource: Resource) -> ResourceExtras:
@@ -142,18 +129,13 @@ def resource_extras(resource: Resource) -> ResourceExtras:
 
 
 def need_page(viewer: User | AnonymousUser, need_id: int) -> tuple[Need, list[Tag]]:
-    """One need the viewer may see (else 404), for its page: the row with what its byline
-    shows, and its tags (``need_tags``)."""
-    try:
-        need = (
-            Need.objects.visible_to(viewer)
-            .select_related("author__profile", "circle")
-            .only(*(field.name for field in Need._meta.concrete_fields), *_BYLINE_COLUMNS)
-            .get(pk=need_id)
-        )
-    except Need.DoesNotExist:
-        raise Http404("No such need.") from None
-    return need, need_tags(need)
+    """One need the viewer may see (else 404), for its page: the row with its author and circle
+    (visibility checked on it, ``may_view``), and its tags (``need_tags``)."""
+    need = Need.objects.select_related("author__profile", "circle").filter(pk=need_id)
+    found = list(need)
+    if not found or not may_view(viewer, found[0]):
+        raise Http404("No such need.")
+    return found[0], need_tags(found[0])
 
 
 def need_tags(need: Need) -> list[Tag]:

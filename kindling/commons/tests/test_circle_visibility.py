@@ -18,6 +18,7 @@ from kindling.commons import circle_actions
 from kindling.commons.kinds import get_visible_content
 from kindling.commons.models import Lineage, Need, Resource, Response
 from kindling.commons.tests.factories import (
+    CircleFactory,
     CommentFactory,
     FreeTagFactory,
     NeedFactory,
@@ -205,6 +206,26 @@ def test_members_and_moderators_see_the_circle_content(room, kind):
     assert Response.objects.visible_to(viewer).filter(pk=room.response.pk).exists()
     for content_kind, object_id in hidden_things(room):
         assert get_visible_content(viewer, content_kind, object_id).pk == object_id
+
+
+@pytest.mark.parametrize("kind", [*OUTSIDERS, *INSIDERS])
+def test_detail_pages_decide_visibility_as_the_querysets_do(room, kind):
+    from kindling.commons.querysets import may_view
+
+    viewer = room.viewer(kind)
+    open_circle = CircleFactory(visibility="open")
+    posts = [
+        factory(author=author, circle=circle, is_hidden=hidden)
+        for factory in (ResourceFactory, NeedFactory)
+        for circle in (None, open_circle, room.circle)
+        for hidden in (False, True)
+        for author in (room.member, viewer)
+    ]
+    for post in posts:
+        model = type(post)
+        loaded = model.objects.select_related("circle").get(pk=post.pk)
+        expected = model.objects.visible_to(viewer).filter(pk=post.pk).exists()
+        assert may_view(viewer, loaded) is expected, (model.KIND, post.circle, post.is_hidden)
 
 
 def test_signed_out_visitors_see_nothing_at_all(room):
