@@ -57,7 +57,7 @@ class Encoder:
     name = MODEL_NAME
     dimension = DIMENSION
 
-    def __init__(self, model_path: Path, tokenizer_path: Path) -> None:
+    def __init__(self, model_path: Path, tokenizer_path: Path, *, threads: int = 1) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -67,6 +67,8 @@ class Encoder:
         options = onnxruntime.SessionOptions()
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
         self._tokenizer = tokenizer
         self._session = onnxruntime.InferenceSession(
             str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
@@ -109,17 +111,18 @@ _lock = threading.Lock()
 _loaded: list[Encoder | None] = []
 
 
-def load_encoder() -> Encoder | None:
-    """The process's encoder, loaded on first use; None when the semantic extra is missing."""
+def load_encoder(threads: int = 1) -> Encoder | None:
+    """The process's encoder, loaded on first use (running on ``threads`` CPU threads); None
+    when the semantic extra is missing."""
     if _loaded:
         return _loaded[0]
     with _lock:
         if not _loaded:
-            _loaded.append(_load())
+            _loaded.append(_load(threads))
         return _loaded[0]
 
 
-def _load() -> Encoder | None:
+def _load(threads: int = 1) -> Encoder | None:
     if not packages_installed():
         return None
     tokenizer = _tokenizer_path()
@@ -130,7 +133,7 @@ def _load() -> Encoder | None:
         if tokenizer is None or not model.is_file():
             logger.warning("The semantic search model's files are missing; using full text only.")
             return None
-        return Encoder(model, tokenizer)
+        return Encoder(model, tokenizer, threads=threads)
     except Exception:  # a broken install must not take search down with it
         logger.exception("The semantic search model could not be loaded; using full text only.")
         return None

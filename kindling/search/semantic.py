@@ -44,7 +44,7 @@ def enabled() -> bool:
 
 def encoder() -> embeddings.Encoder | None:
     """The loaded model, or None (switched off, not installed, or broken)."""
-    return embeddings.load_encoder() if enabled() else None
+    return embeddings.load_encoder(settings.SEMANTIC_THREADS) if enabled() else None
 
 
 def _texts(title: str, body: str, answers: str) -> list[str]:
@@ -165,7 +165,7 @@ def embed_all(
 
 @lru_cache(maxsize=64)
 def _encode_query(text: str) -> Vector:
-    model = embeddings.load_encoder()
+    model = encoder()
     assert model is not None
     return model.encode([text], max_tokens=embeddings.QUERY_TOKENS)[0]
 
