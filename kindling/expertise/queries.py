@@ -198,7 +198,9 @@ def who_can_help(
     ``limit=None`` ranks everyone (the evaluation); ``explain_top`` limits who gets reasons.
     """
     from kindling.expertise.similar_needs import similar_needs_fit
+    from kindling.search.semantic import start_query_vector
 
+    start_query_vector(text)  # encoded on another thread while the database is read
     helpers = _helpers.get()
     if not len(helpers.index):
         return []

@@ -291,6 +291,9 @@ def related_content(
     informative words ORed together, ranked by the full-text score, documents sharing one of
     ``tags`` (slugs or names) boosted; with semantic similarity on, the best full-text matches
     are re-ranked by meaning as well (``_fuse_semantic``)."""
+    meaning = bool(set(kinds) & set(semantic.KINDS)) and viewer.is_authenticated
+    if meaning:  # encoded on another thread while the full-text query runs
+        semantic.start_query_vector(text)
     terms = informative_terms(text, limit=MAX_RELATED_TERMS)
     tag_words = [w for tag in tags for w in tokenize(tag)]
     for word in tag_words:
@@ -306,9 +309,9 @@ def related_content(
     for kind, object_id in excluded:
         visible = visible.exclude(kind=kind, object_id=object_id)
     visible_sql, visible_params = _sql(visible)
-    query = semantic.query_vector(text) if set(kinds) & set(semantic.KINDS) else None
+    meaning = meaning and semantic.encoder() is not None
     # With meaning, more full-text matches are re-ranked; tags boost a few more otherwise.
-    depth = max(SEMANTIC_CANDIDATES, limit) if query is not None else limit * (3 if tags else 1)
+    depth = max(SEMANTIC_CANDIDATES, limit) if meaning else limit * (3 if tags else 1)
     # Only titles are shown, so no snippets are computed.
     rows = fulltext.ranked(terms, "any", visible_sql, visible_params, limit=depth, snippets=False)
     hits = [_hit(row) for row in rows]
@@ -317,6 +320,7 @@ def related_content(
         for hit in hits:
             overlap = len(wanted & set(tokenize(hit.tags)))
             hit.score *= 1 + 0.25 * overlap
+    query = semantic.query_vector(text) if meaning else None
     if query is not None:
         _fuse_semantic(hits, query)
     hits.sort(key=lambda h: -h.score)

@@ -13,8 +13,10 @@ responses' text, so a need is found by what was answered as well as by what was 
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import lru_cache
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -163,24 +165,68 @@ def embed_all(
     return written
 
 
-@lru_cache(maxsize=64)
-def _encode_query(text: str) -> Vector:
-    model = encoder()
-    assert model is not None
-    return model.encode([text], max_tokens=embeddings.QUERY_TOKENS)[0]
+# Encoded query texts, most recent last: suggestions encode the same text for posts and
+# helpers, and a text may be encoded in the background while the request reads the database.
+_queries: OrderedDict[str, Future[Vector]] = OrderedDict()
+_queries_lock = threading.Lock()
+_background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kindling-encode")
+QUERY_CACHE = 64
+
+
+def _query_text(text: str) -> str:
+    return " ".join(text.split())[:QUERY_CHARS]
+
+
+def _encoding(text: str, *, background: bool) -> Future[Vector]:
+    """The future vector of an already normalised text: the one encoded or being encoded, or
+    a new encoding, run here or (``background``) on a thread of its own."""
+    with _queries_lock:
+        future = _queries.get(text)
+        if future is not None:
+            _queries.move_to_end(text)
+            return future
+        future = _queries[text] = Future()
+        while len(_queries) > QUERY_CACHE:
+            _queries.popitem(last=False)
+    if background:
+        _background.submit(_encode_into, future, text)
+    else:
+        _encode_into(future, text)
+    return future
+
+
+def _encode_into(future: Future[Vector], text: str) -> None:
+    try:
+        model = encoder()
+        assert model is not None
+        future.set_result(model.encode([text], max_tokens=embeddings.QUERY_TOKENS)[0])
+    except BaseException as error:
+        with _queries_lock:  # a failed encoding is not kept
+            if _queries.get(text) is future:
+                del _queries[text]
+        future.set_exception(error)
+
+
+def start_query_vector(text: str) -> None:
+    """Begin encoding ``text`` on another thread (the model releases the interpreter while it
+    runs), so a request can read the database meanwhile; ``query_vector`` then waits for it."""
+    text = _query_text(text)
+    if text and encoder() is not None:
+        _encoding(text, background=True)
 
 
 def query_vector(text: str) -> Vector | None:
-    """The text's vector (cached: suggestions encode the same text for posts and helpers)."""
-    text = " ".join(text.split())[:QUERY_CHARS]
+    """The text's vector (cached, and shared with an encoding ``start_query_vector`` began)."""
+    text = _query_text(text)
     if not text or encoder() is None:
         return None
-    return _encode_query(text)
+    return _encoding(text, background=False).result()
 
 
 def forget_query_vectors() -> None:
     """Empty the cache of encoded texts (benchmarks time the encoding of new text)."""
-    _encode_query.cache_clear()
+    with _queries_lock:
+        _queries.clear()
 
 
 def vectors_for(kind: str, object_ids: Iterable[int]) -> dict[int, Vector]:

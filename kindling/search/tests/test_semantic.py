@@ -182,3 +182,36 @@ def test_the_command_says_how_to_turn_semantic_search_on(settings):  # type: ign
     settings.SEMANTIC_SEARCH = False
     with pytest.raises(CommandError, match="SEMANTIC_SEARCH"):
         call_command("embed_search_documents", stdout=StringIO())
+
+
+def test_a_text_encoded_in_the_background_is_encoded_once_and_a_failure_is_not_kept(
+    monkeypatch,
+):  # type: ignore[no-untyped-def]
+    import threading
+
+    import numpy as np
+
+    release = threading.Event()
+    calls: list[str] = []
+
+    class SlowModel:
+        def encode(self, texts, *, max_tokens):  # type: ignore[no-untyped-def]
+            calls.append(texts[0])
+            release.wait(5)
+            if texts[0] == "broken text":
+                raise RuntimeError("the model failed")
+            return np.ones((1, 3), dtype=np.float32)
+
+    monkeypatch.setattr(semantic, "encoder", lambda: SlowModel())
+    semantic.forget_query_vectors()
+    semantic.start_query_vector("  helpful   comments ")
+    release.set()
+    assert semantic.query_vector("helpful comments").tolist() == [1.0, 1.0, 1.0]
+    assert semantic.query_vector("helpful comments") is not None
+    assert calls == ["helpful comments"]
+    with pytest.raises(RuntimeError):
+        semantic.query_vector("broken text")
+    with pytest.raises(RuntimeError):
+        semantic.query_vector("broken text")
+    assert calls == ["helpful comments", "broken text", "broken text"]  # tried again
+    semantic.forget_query_vectors()
