@@ -263,10 +263,10 @@ FLAGS_TO_HIDE = env_int("FLAGS_TO_HIDE", 3, minimum=1)
 # (kindling/search/semantic.py). Off in the test suite unless a test turns it on: embedding
 # every post the factories write would only slow the suite down.
 SEMANTIC_SEARCH = env_bool("SEMANTIC_SEARCH", not TESTING)
-# CPU threads the model runs on per process. One suits a server whose worker processes already
-# keep every core busy: with two threads per process on two busy cores, encoding a need took
-# twice as long as with one (measured in bench/README.md). Raise it for a lone process.
-SEMANTIC_THREADS = env_int("SEMANTIC_THREADS", 1, minimum=1)
+# CPU threads the model may use per process. Its threads sleep when they wait (never spin), so
+# two cost little when the other core is busy and encode a need about a third faster when it
+# is free (measured in bench/README.md).
+SEMANTIC_THREADS = env_int("SEMANTIC_THREADS", 2, minimum=1)
 
 # --- Security ---------------------------------------------------------------------------------
 SECURE_HTTPS = env_bool("SECURE_HTTPS", not (DEBUG or TESTING))

@@ -57,7 +57,7 @@ class Encoder:
     name = MODEL_NAME
     dimension = DIMENSION
 
-    def __init__(self, model_path: Path, tokenizer_path: Path, *, threads: int = 1) -> None:
+    def __init__(self, model_path: Path, tokenizer_path: Path, *, threads: int = 2) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -69,6 +69,9 @@ class Encoder:
         options.log_severity_level = 3
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # Threads that spin while they wait for work slow everything else on a busy server,
+        # the model itself included, when other processes hold the cores.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._tokenizer = tokenizer
         self._session = onnxruntime.InferenceSession(
             str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
@@ -111,7 +114,7 @@ _lock = threading.Lock()
 _loaded: list[Encoder | None] = []
 
 
-def load_encoder(threads: int = 1) -> Encoder | None:
+def load_encoder(threads: int = 2) -> Encoder | None:
     """The process's encoder, loaded on first use (running on ``threads`` CPU threads); None
     when the semantic extra is missing."""
     if _loaded:
@@ -122,7 +125,7 @@ def load_encoder(threads: int = 1) -> Encoder | None:
         return _loaded[0]
 
 
-def _load(threads: int = 1) -> Encoder | None:
+def _load(threads: int = 2) -> Encoder | None:
     if not packages_installed():
         return None
     tokenizer = _tokenizer_path()
