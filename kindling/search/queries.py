@@ -175,6 +175,7 @@ def search(
     # Every word must match, so words too common to be indexed on PostgreSQL are left out on
     # both databases (unless nothing else is left).
     terms = [t for t in terms if t not in STOPWORDS] or terms
+    terms = fulltext.text_terms(terms)
     empty_page = _paginate(0, 1, per_page)
     if not viewer.is_authenticated or not terms:
         message = "short" if query.strip() else "empty"
@@ -299,6 +300,7 @@ def related_content(
     for word in tag_words:
         if word not in terms and len(terms) < MAX_RELATED_TERMS + 8:
             terms.append(word)
+    terms = fulltext.text_terms(terms)
     if not viewer.is_authenticated or not terms:
         return []
     terms = _telling_terms(terms)
