@@ -13,9 +13,11 @@ tags) is not in the key; a change there shows on cards within ``CARD_TIMEOUT`` s
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
@@ -63,13 +65,24 @@ def card_refs(queryset: QuerySet[Any]) -> QuerySet[Any]:
     )
 
 
+def _ago(created_at: datetime) -> str:
+    """The byline's "3 days ago" text, for cache keys: ``timesince`` as of the current minute,
+    remembered per post and minute (every list asks it for each of its cards on every view)."""
+    return _ago_at(created_at, int(time.time() // 60), get_language() or "")
+
+
+@lru_cache(maxsize=4096)
+def _ago_at(created_at: datetime, minute: int, language: str) -> str:
+    return timesince(created_at, now=datetime.fromtimestamp(minute * 60, tz=UTC))
+
+
 def _key(kind: str, language: str, ref: tuple[Any, ...]) -> str:
     pk, created_at, *version = ref
     stamp = ":".join(
         str(value.timestamp()) if isinstance(value, datetime) else str(value) for value in version
     )
     # The byline says "3 days ago": a card is rendered again when that text changes.
-    return f"card:1:{language}:{kind}:{pk}:{stamp}:{timesince(created_at)}".replace(" ", "_")
+    return f"card:1:{language}:{kind}:{pk}:{stamp}:{_ago(created_at)}".replace(" ", "_")
 
 
 def _cached_html(
@@ -120,7 +133,7 @@ def response_html(responses: Sequence[Any]) -> dict[int, SafeString]:
         response.pk: (
             f"response:1:{language}:{response.pk}:{response.updated_at.timestamp()}"
             f":{response.helped:d}{response.is_hidden:d}:{response.resource_id}"
-            f":{timesince(response.created_at)}"
+            f":{_ago(response.created_at)}"
         ).replace(" ", "_")
         for response in responses
     }

@@ -140,3 +140,18 @@ def test_voted_pairs_are_the_viewers_own_votes_of_each_kind(alice, bob):
     assert voted_pairs(bob, wanted) == {("need", need.pk), ("response", second.pk)}
     assert voted_pairs(alice, wanted) == set()
     assert voted_pairs(bob, {"need": [], "response": []}) == set()
+
+
+def test_a_cards_key_follows_its_bylines_ago_text_in_the_readers_language():
+    from datetime import timedelta
+
+    from django.utils import timezone, translation
+    from django.utils.timesince import timesince
+
+    from kindling.commons.cards import _ago
+
+    created = timezone.now() - timedelta(days=3, hours=2, minutes=30)  # not near a boundary
+    assert _ago(created) == timesince(created) == "3\xa0days, 2\xa0hours"
+    with translation.override("es"):
+        assert _ago(created) == timesince(created) != "3\xa0days, 2\xa0hours"
+    assert _ago(timezone.now() - timedelta(days=10)) != _ago(created)
