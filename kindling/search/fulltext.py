@@ -40,7 +40,7 @@ VOCABULARY_DOCUMENTS = 5_000
 VOCABULARY_SECONDS = 3600
 # A word in more than this share of documents is too common to score by (see scoring_terms);
 # shares are estimated from the newest SHARE_SAMPLE documents and cached SHARE_SECONDS.
-COMMON_SHARE = 0.2
+COMMON_SHARE = 0.1
 SHARE_SAMPLE = 20_000
 SHARE_SECONDS = 600
 SHARE_MIN_DOCUMENTS = 1000
