@@ -150,7 +150,7 @@ else:
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
     if REDIS_URL
-    else "django.contrib.sessions.backends.db"
+    else "kindling.core.sessions"  # Django's db backend, read with one plain statement
 )
 
 TASK_BACKEND = env_choice(
