@@ -78,9 +78,7 @@ def test_who_can_help_never_suggests_the_viewer_inactive_members_or_blockers(ali
     assert {s.user_id for s in excluded} == {erin.pk}
 
 
-def test_who_can_help_sees_new_evidence_once_the_process_checks_again(
-    alice, bob, tag, monkeypatch
-):
+def test_who_can_help_sees_new_evidence_once_the_process_checks_again(alice, bob, tag, monkeypatch):
     from kindling.expertise import queries
 
     _answered(bob, tag)
