@@ -28,11 +28,15 @@ def suggestions_for(
     """Resources and needs like this one, and the members best able to help, with reasons."""
     from kindling.accounts.models import Profile
     from kindling.expertise.queries import who_can_help
+    from kindling.search import embeddings, semantic
     from kindling.search.queries import related_content
 
     text = " ".join(text.split())[:2000]
     if len(text) < MIN_TEXT:
         return NeedSuggestions()
+    # Both readings of the text the two halves need are encoded at once, on other threads.
+    semantic.start_query_vector(text)
+    semantic.start_query_vector(text, tokens=embeddings.SHORT_QUERY_TOKENS)
     exclude = [("need", exclude_need_id)] if exclude_need_id else []
     related = related_content(viewer, text, tags=tags, limit=6, exclude=exclude)
     helpers = who_can_help(viewer, text, tags, limit=3, exclude_user_ids=(viewer.pk,))

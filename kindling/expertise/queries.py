@@ -198,9 +198,10 @@ def who_can_help(
     ``limit=None`` ranks everyone (the evaluation); ``explain_top`` limits who gets reasons.
     """
     from kindling.expertise.similar_needs import similar_needs_fit
-    from kindling.search.semantic import start_query_vector
+    from kindling.search import embeddings, semantic
 
-    start_query_vector(text)  # encoded on another thread while the database is read
+    # Encoded on another thread while the database is read.
+    semantic.start_query_vector(text, tokens=embeddings.SHORT_QUERY_TOKENS)
     helpers = _helpers.get()
     if not len(helpers.index):
         return []

@@ -72,7 +72,7 @@ def similar_needs_fit(text: str) -> dict[int, float] | None:
     """Member id → how much they answered needs like ``text`` (members above zero only)."""
     import numpy as np
 
-    query = semantic.query_vector(text)
+    query = semantic.query_vector(text, tokens=semantic.embeddings.SHORT_QUERY_TOKENS)
     if query is None:
         return None
     users, needs, matrix = _answered.get()

@@ -167,9 +167,11 @@ def embed_all(
 
 # Encoded query texts, most recent last: suggestions encode the same text for posts and
 # helpers, and a text may be encoded in the background while the request reads the database.
-_queries: OrderedDict[str, Future[Vector]] = OrderedDict()
+_queries: OrderedDict[tuple[str, int], Future[Vector]] = OrderedDict()
 _queries_lock = threading.Lock()
-_background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kindling-encode")
+# One at a time: each encoding already uses SEMANTIC_THREADS cores, and the first asked for is
+# the first needed.
+_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kindling-encode")
 QUERY_CACHE = 64
 
 
@@ -177,50 +179,58 @@ def _query_text(text: str) -> str:
     return " ".join(text.split())[:QUERY_CHARS]
 
 
-def _encoding(text: str, *, background: bool) -> Future[Vector]:
-    """The future vector of an already normalised text: the one encoded or being encoded, or
-    a new encoding, run here or (``background``) on a thread of its own."""
+def _encoding(text: str, tokens: int, *, background: bool) -> Future[Vector]:
+    """The future vector of an already normalised text read up to ``tokens`` tokens: the one
+    encoded or being encoded, or a new encoding, run here or (``background``) on a thread of
+    its own."""
+    model = encoder()
+    assert model is not None
+    # A text shorter than the limit reads the same under any longer limit: one encoding.
+    key = (text, min(tokens, model.token_count(text)))
     with _queries_lock:
-        future = _queries.get(text)
+        future = _queries.get(key)
         if future is not None:
-            _queries.move_to_end(text)
+            _queries.move_to_end(key)
             return future
-        future = _queries[text] = Future()
+        future = _queries[key] = Future()
         while len(_queries) > QUERY_CACHE:
             _queries.popitem(last=False)
     if background:
-        _background.submit(_encode_into, future, text)
+        _background.submit(_encode_into, future, key)
     else:
-        _encode_into(future, text)
+        _encode_into(future, key)
     return future
 
 
-def _encode_into(future: Future[Vector], text: str) -> None:
+def _encode_into(future: Future[Vector], key: tuple[str, int]) -> None:
+    text, tokens = key
     try:
         model = encoder()
         assert model is not None
-        future.set_result(model.encode([text], max_tokens=embeddings.QUERY_TOKENS)[0])
+        future.set_result(model.encode([text], max_tokens=tokens)[0])
     except BaseException as error:
         with _queries_lock:  # a failed encoding is not kept
-            if _queries.get(text) is future:
-                del _queries[text]
+            if _queries.get(key) is future:
+                del _queries[key]
         future.set_exception(error)
 
 
-def start_query_vector(text: str) -> None:
-    """Begin encoding ``text`` on another thread (the model releases the interpreter while it
-    runs), so a request can read the database meanwhile; ``query_vector`` then waits for it."""
+def start_query_vector(text: str, *, tokens: int = embeddings.QUERY_TOKENS) -> None:
+    """Begin encoding ``text`` (up to ``tokens`` tokens) on another thread (the model releases
+    the interpreter while it runs), so a request can read the database meanwhile;
+    ``query_vector`` then waits for it."""
     text = _query_text(text)
     if text and encoder() is not None:
-        _encoding(text, background=True)
+        _encoding(text, tokens, background=True)
 
 
-def query_vector(text: str) -> Vector | None:
-    """The text's vector (cached, and shared with an encoding ``start_query_vector`` began)."""
+def query_vector(text: str, *, tokens: int = embeddings.QUERY_TOKENS) -> Vector | None:
+    """The text's vector, read up to ``tokens`` tokens (cached, and shared with an encoding
+    ``start_query_vector`` began)."""
     text = _query_text(text)
     if not text or encoder() is None:
         return None
-    return _encoding(text, background=False).result()
+    return _encoding(text, tokens, background=False).result()
 
 
 def forget_query_vectors() -> None:
