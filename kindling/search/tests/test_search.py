@@ -295,6 +295,7 @@ def test_words_in_most_documents_are_left_out_of_related_content(alice, monkeypa
     from kindling.search import fulltext
     from kindling.search.queries import _telling_terms
 
+    monkeypatch.setattr(fulltext, "SHARE_MIN_DOCUMENTS", 10**12)
     assert fulltext.term_shares(["plain"]) == {"plain": 0.0}  # too few documents to tell
     monkeypatch.setattr(fulltext, "SHARE_MIN_DOCUMENTS", 1)
     for i in range(8):
