@@ -34,12 +34,19 @@ def suggestions_for(
     text = " ".join(text.split())[:2000]
     if len(text) < MIN_TEXT:
         return NeedSuggestions()
-    # Both readings of the text the two halves need are encoded at once, on other threads.
+    # Encoded once for both halves, on another thread while the database is read.
     semantic.start_query_vector(text)
-    semantic.start_query_vector(text, tokens=embeddings.SHORT_QUERY_TOKENS)
     exclude = [("need", exclude_need_id)] if exclude_need_id else []
     related = related_content(viewer, text, tags=tags, limit=6, exclude=exclude)
-    helpers = who_can_help(viewer, text, tags, limit=3, exclude_user_ids=(viewer.pk,))
+    # Related content has read the text (QUERY_TOKENS): who can help uses that reading.
+    helpers = who_can_help(
+        viewer,
+        text,
+        tags,
+        limit=3,
+        exclude_user_ids=(viewer.pk,),
+        reading=embeddings.QUERY_TOKENS,
+    )
     profiles = {
         p.user_id: p for p in Profile.objects.filter(user_id__in=[h.user_id for h in helpers])
     }

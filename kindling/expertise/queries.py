@@ -192,16 +192,17 @@ def who_can_help(
     exclude_user_ids: Iterable[int] = (),
     now: datetime | None = None,
     explain_top: int | None = None,
+    reading: int | None = None,
 ) -> list[Suggestion]:
     """Members best able to help with a need (text and tags), with reasons in plain words.
 
-    ``limit=None`` ranks everyone (the evaluation); ``explain_top`` limits who gets reasons.
+    ``limit=None`` ranks everyone (the evaluation); ``explain_top`` limits who gets reasons;
+    ``reading``: how many tokens of the text semantic similarity reads (by default
+    ``embeddings.SHORT_QUERY_TOKENS``; a caller that has the text encoded at another length
+    already passes that length).
     """
     from kindling.expertise.similar_needs import similar_needs_fit
-    from kindling.search import embeddings, semantic
 
-    # Encoded on another thread while the database is read.
-    semantic.start_query_vector(text, tokens=embeddings.SHORT_QUERY_TOKENS)
     helpers = _helpers.get()
     if not len(helpers.index):
         return []
@@ -214,7 +215,7 @@ def who_can_help(
         now=now or timezone.now(),
         phrases=_translated_phrases(),
         explain_top=explain_top,
-        similar_needs=similar_needs_fit(text),
+        similar_needs=similar_needs_fit(text, tokens=reading),
     )
 
 

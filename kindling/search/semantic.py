@@ -169,8 +169,7 @@ def embed_all(
 # helpers, and a text may be encoded in the background while the request reads the database.
 _queries: OrderedDict[tuple[str, int], Future[Vector]] = OrderedDict()
 _queries_lock = threading.Lock()
-# One at a time: each encoding already uses SEMANTIC_THREADS cores, and the first asked for is
-# the first needed.
+# One at a time: each encoding already uses SEMANTIC_THREADS cores.
 _background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kindling-encode")
 QUERY_CACHE = 64
 
@@ -179,14 +178,9 @@ def _query_text(text: str) -> str:
     return " ".join(text.split())[:QUERY_CHARS]
 
 
-def _encoding(text: str, tokens: int, *, background: bool) -> Future[Vector]:
-    """The future vector of an already normalised text read up to ``tokens`` tokens: the one
-    encoded or being encoded, or a new encoding, run here or (``background``) on a thread of
-    its own."""
-    model = encoder()
-    assert model is not None
-    # A text shorter than the limit reads the same under any longer limit: one encoding.
-    key = (text, min(tokens, model.token_count(text)))
+def _encoding(key: tuple[str, int], *, background: bool) -> Future[Vector]:
+    """The future vector of an already normalised text read up to some tokens: the one encoded
+    or being encoded, or a new encoding, run here or (``background``) on the encoding thread."""
     with _queries_lock:
         future = _queries.get(key)
         if future is not None:
@@ -221,7 +215,7 @@ def start_query_vector(text: str, *, tokens: int = embeddings.QUERY_TOKENS) -> N
     ``query_vector`` then waits for it."""
     text = _query_text(text)
     if text and encoder() is not None:
-        _encoding(text, tokens, background=True)
+        _encoding((text, tokens), background=True)
 
 
 def query_vector(text: str, *, tokens: int = embeddings.QUERY_TOKENS) -> Vector | None:
@@ -230,7 +224,7 @@ def query_vector(text: str, *, tokens: int = embeddings.QUERY_TOKENS) -> Vector 
     text = _query_text(text)
     if not text or encoder() is None:
         return None
-    return _encoding(text, tokens, background=False).result()
+    return _encoding((text, tokens), background=False).result()
 
 
 def forget_query_vectors() -> None:

@@ -195,9 +195,6 @@ def test_a_text_encoded_in_the_background_is_encoded_once_and_a_failure_is_not_k
     calls: list[str] = []
 
     class SlowModel:
-        def token_count(self, text):  # type: ignore[no-untyped-def]
-            return len(text.split())
-
         def encode(self, texts, *, max_tokens):  # type: ignore[no-untyped-def]
             calls.append(texts[0])
             release.wait(5)
@@ -211,8 +208,6 @@ def test_a_text_encoded_in_the_background_is_encoded_once_and_a_failure_is_not_k
     release.set()
     assert semantic.query_vector("helpful comments").tolist() == [1.0, 1.0, 1.0]
     assert semantic.query_vector("helpful comments") is not None
-    # Two words read the same under any limit of two tokens or more: still one encoding.
-    assert semantic.query_vector("helpful comments", tokens=2) is not None
     assert calls == ["helpful comments"]
     with pytest.raises(RuntimeError):
         semantic.query_vector("broken text")
