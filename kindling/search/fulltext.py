@@ -433,9 +433,10 @@ def match_window(
     PostgreSQL's GIN index yields an unordered set, and reading every matching row to sort them
     costs as much as ranking them, so the newest ``PG_FIRST_SLICE`` ids are searched first;
     if they hold too few matches, the next slice is sized from how many they held (half as
-    much again as that density needs), and a slice whose density is unknown (no match yet)
-    is the rest of the ids. At most ``PG_SLICES`` queries; each reads only its own slice.
-    ``sliced=False`` looks at all the older ids at once after the first slice, for a visibility
+    much again as that density needs), at most seven times what was scanned so far (so with
+    no match yet). At most ``PG_SLICES`` queries, the last over the rest of the ids; each
+    reads only its own slice.
+    ``sliced=False`` looks at every id at once if the first slice held too few, for a visibility
     filter few documents pass (a facet on few documents): PostgreSQL then starts from those
     documents.
     """
@@ -463,10 +464,17 @@ def match_window(
             if last or len(found) >= size:
                 break
             scanned = top - lower
-            if not found or not sliced:
-                upper, lower = lower, 0  # the rest
+            if not sliced:
+                # Every id at once, without bounds (with one, PostgreSQL would walk the ids
+                # instead of starting from the filter's few documents): the newest again too.
+                upper, lower, found = None, 0, []
                 continue
-            span = max(scanned, int((size - len(found)) * scanned / len(found) * 1.5))
+            # At most seven times what was scanned: a slice's matches are all read before its
+            # newest are kept, and a word in a few percent of documents has thousands of them.
+            span = scanned * 7
+            if found:
+                needed = (size - len(found)) * scanned / len(found) * 1.5
+                span = min(max(scanned, int(needed)), span)
             upper, lower = lower, lower - span
     return found
 
