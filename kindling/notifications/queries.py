@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from kindling.accounts.models import User
-from kindling.commons.models import Circle, CircleMembership, CircleVisibility, Need, Tag
-from kindling.commons.querysets import circle_filter, is_moderator
+from kindling.commons.models import Circle, CircleMembership, Need, Tag
+from kindling.commons.querysets import circle_filter, circle_filter_sql, is_moderator
 from kindling.notifications.models import (
     Follow,
     FollowKind,
@@ -99,29 +99,21 @@ def unread_count(user: User | AnonymousUser) -> int:
 
     Every page's header shows this, so it is one plain statement: built with the ORM (the same
     ``notifications_for`` filters) it cost a few milliseconds of query compilation per page. It
-    applies the rule of ``still_visible``: notifications about content in an invite-only circle
-    count only for that circle's members (and moderators). A test holds the two in step.
+    applies the rule of ``still_visible`` through ``circle_filter_sql``: notifications about
+    content in an invite-only circle count only for that circle's members (and moderators). A
+    test holds the two in step.
     """
     if not user.is_authenticated:
         return 0
-    # Only table names and constants are formatted in; the member's id is a parameter.
-    notification = Notification._meta.db_table
-    circle = Circle._meta.db_table
-    membership = CircleMembership._meta.db_table
-    visible = (
-        ""
-        if is_moderator(user)
-        else f" AND (n.circle_id IS NULL OR n.circle_id IN (SELECT id FROM {circle}"  # noqa: S608
-        f" WHERE visibility = %(open)s) OR n.circle_id IN (SELECT circle_id FROM {membership}"
-        " WHERE user_id = %(user)s))"
-    )
+    # Only the table name and trusted SQL are formatted in; the member's id is a parameter.
+    visible, params = circle_filter_sql(user, "n.circle_id")
     sql = (
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM {notification} n"  # noqa: S608
-        f" WHERE n.recipient_id = %(user)s AND n.read_at IS NULL{visible}"
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {Notification._meta.db_table} n"  # noqa: S608
+        f" WHERE n.recipient_id = %s AND n.read_at IS NULL{' AND ' + visible if visible else ''}"
         f" LIMIT {UNREAD_COUNT_LIMIT}) AS unread"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"user": user.pk, "open": CircleVisibility.OPEN})
+        cursor.execute(sql, [user.pk, *params])
         return int(cursor.fetchone()[0])
 
 
