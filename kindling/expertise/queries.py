@@ -104,8 +104,9 @@ class _Helpers:
             return {slug: self._columns[slug] for slug in slugs if slug in self._columns}
 
 
-def _profiles_version() -> tuple[Any, ...]:
-    # Recomputing a member's expertise rewrites their helper profile too (expertise.actions).
+def profiles_version() -> tuple[Any, ...]:
+    """Changes whenever any member's expertise is recomputed, which rewrites their helper
+    profile too (``expertise.actions``): for per-process snapshots built from either."""
     state = HelperProfile.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
     return (state["count"], state["latest"])
 
@@ -140,7 +141,7 @@ def _load_helpers() -> _Helpers:
 
 # Decoding ten thousand JSON term maps and indexing them takes about a second: done once per
 # process, again at most once a minute when some member's expertise was recomputed.
-_helpers = Snapshot(_load_helpers, _profiles_version, recheck_seconds=60.0)
+_helpers = Snapshot(_load_helpers, profiles_version, recheck_seconds=60.0)
 
 
 def _tag_slugs(tags: Iterable[Tag | str]) -> list[str]:

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Max
-
 from kindling.commons.models import Response
 from kindling.core.snapshot import Snapshot
 from kindling.expertise.actions import public_only
-from kindling.expertise.models import HelperProfile
+from kindling.expertise.queries import profiles_version
 from kindling.search import semantic
 from kindling.search.models import DocumentKind
 
@@ -30,8 +28,7 @@ RECHECK_SECONDS = 60.0
 
 def _version() -> tuple[Any, ...]:
     """Changes when helper profiles are recomputed (answers changed) or a need's vector does."""
-    state = HelperProfile.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
-    return (state["count"], state["latest"], *semantic.version(DocumentKind.NEED))
+    return (*profiles_version(), *semantic.version(DocumentKind.NEED))
 
 
 def _load() -> tuple[Any, Any, Any]:
