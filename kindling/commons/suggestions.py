@@ -28,17 +28,16 @@ def suggestions_for(
     """Resources and needs like this one, and the members best able to help, with reasons."""
     from kindling.accounts.models import Profile
     from kindling.expertise.queries import who_can_help
-    from kindling.search import embeddings, semantic
+    from kindling.search import embeddings
     from kindling.search.queries import related_content
 
     text = " ".join(text.split())[:2000]
     if len(text) < MIN_TEXT:
         return NeedSuggestions()
-    # Encoded once for both halves, on another thread while the database is read.
-    semantic.start_query_vector(text)
     exclude = [("need", exclude_need_id)] if exclude_need_id else []
     related = related_content(viewer, text, tags=tags, limit=6, exclude=exclude)
-    # Related content has read the text (QUERY_TOKENS): who can help uses that reading.
+    # Related content has encoded the text (QUERY_TOKENS tokens): who can help uses that
+    # reading instead of encoding it again.
     helpers = who_can_help(
         viewer,
         text,
