@@ -328,10 +328,11 @@ def term_shares(terms: Sequence[str]) -> dict[str, float]:
     shares = {term: cached[key] for term, key in keys.items() if key in cached}
     missing = [term for term in keys if term not in shares]
     if missing:
-        if newest_document_id() < SHARE_MIN_DOCUMENTS:  # too few documents to call any common
+        top = newest_document_id()
+        if top < SHARE_MIN_DOCUMENTS:  # too few documents to call any common
             fresh = dict.fromkeys(missing, 0.0)
         elif is_sqlite():
-            fresh = _sqlite_shares(missing)
+            fresh = _sqlite_shares(missing, top)
         else:
             fresh = _postgresql_shares(missing)
         cache.set_many({keys[term]: share for term, share in fresh.items()}, SHARE_SECONDS)
@@ -339,8 +340,7 @@ def term_shares(terms: Sequence[str]) -> dict[str, float]:
     return shares
 
 
-def _sqlite_shares(terms: list[str]) -> dict[str, float]:
-    top = newest_document_id()
+def _sqlite_shares(terms: list[str], top: int) -> dict[str, float]:
     sample = min(SHARE_SAMPLE, top) or 1
     counts = " UNION ALL ".join(
         ["SELECT %s, count(*) FROM search_fts WHERE search_fts MATCH %s AND rowid > %s"]
@@ -427,8 +427,7 @@ def match_window(
     sliced: bool = True,
 ) -> list[tuple[int, str]] | None:
     """(id, kind) of the newest ``size`` (by default ``CANDIDATES`` + 1) visible matches, newest
-    first, on PostgreSQL; None on
-    SQLite, where each query finds its own window (see ``_window``).
+    first, on PostgreSQL; None on SQLite, where each query finds its own window (``_window``).
 
     PostgreSQL's GIN index yields an unordered set, and reading every matching row to sort them
     costs as much as ranking them, so the newest ``PG_FIRST_SLICE`` ids are searched first;
