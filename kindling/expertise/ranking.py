@@ -166,15 +166,14 @@ class HelperIndex:
             term_ids.extend([vocabulary.setdefault(term, len(vocabulary)) for term in terms])
             frequencies.extend(terms.values())
             counts[i] = len(terms)
-        by_term = np.argsort(np.array(term_ids, np.int64), kind="stable")
+        term_array = np.array(term_ids, np.int64)
+        by_term = np.argsort(term_array, kind="stable")
         owners = np.repeat(np.arange(n, dtype=np.int64), counts)[by_term]
         tf = np.array(frequencies, np.float64)[by_term]
         # BM25's saturated term frequency, per posting: only the idf depends on the query.
         self.owners = owners
         self.saturated = tf * (K1 + 1) / (tf + norm[owners]) if len(tf) else tf
-        starts = np.searchsorted(
-            np.array(term_ids, np.int64)[by_term], np.arange(len(vocabulary) + 1)
-        )
+        starts = np.searchsorted(term_array[by_term], np.arange(len(vocabulary) + 1))
         self.spans = {term: (int(starts[i]), int(starts[i + 1])) for term, i in vocabulary.items()}
         self.experience = np.log1p(
             np.fromiter((c.responses for c in self.candidates), np.float64, n)
