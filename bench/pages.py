@@ -148,11 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     options = parser.parse_args(argv)
 
-    from bench.environment import database_label, start
+    from bench.environment import start
 
     if not start():
         return 2
-    from bench.targets import NotGenerated, Page, choose_pages, choose_viewers, scale_summary
+    from bench.targets import NotGenerated, Page, choose_pages, choose_viewers, describe_database
 
     prepare_static_files()
     try:
@@ -166,10 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         pages = [page for page in pages if page.name in wanted]
     # The floor: what any request costs here before a page does anything of its own.
     pages.insert(0, Page("healthz", "/healthz", "minimal Django view, one SELECT 1 (the floor)"))
-    scale = scale_summary()
-    label = database_label()
-    print(f"Database: {label}")
-    print("Scale: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in scale.items()))
+    label, scale = describe_database()
     print(
         f"{options.requests} timed requests per page after {options.warmup} warm-up, "
         f"as {len(viewers)} members in turn; goal p95 ≤ {GOAL_P95_MS:g} ms"

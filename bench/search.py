@@ -398,13 +398,13 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     parts = {name.strip() for name in options.parts.split(",")}
 
-    from bench.environment import database_label, start
+    from bench.environment import start
 
     if not start():
         return 2
     from django.db import connection
 
-    from bench.targets import NotGenerated, choose_viewers, scale_summary
+    from bench.targets import NotGenerated, choose_viewers, describe_database
     from kindling.commons.models import Tag
 
     try:
@@ -420,10 +420,11 @@ def main(argv: list[str] | None = None) -> int:
     grade = Tag.objects.filter(kind="grade").order_by("slug").values_list("slug", flat=True)
     cases = search_cases(subject.first() or "science", grade.first() or "grade-6-8")
     vendor = connection.vendor
-    label = database_label()
-    scale = scale_summary()
-    print(f"Database: {label}")
-    print("Scale: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in scale.items()))
+    label, scale = describe_database()
+    # As config/wsgi.py does once the application is loaded (and bench/pages.py).
+    from kindling.core.startup import freeze_loaded_objects
+
+    freeze_loaded_objects()
     print(
         f"{len(cases)} search cases as {len(viewers)} members, {len(needs)} needs; every call "
         f"warmed once, then {options.repeat} timed rounds.\n",

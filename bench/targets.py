@@ -132,3 +132,13 @@ def scale_summary() -> dict[str, int]:
         "useful_votes": UsefulVote.objects.count(),
         "comments": Comment.objects.count(),
     }
+
+
+def describe_database() -> tuple[str, dict[str, int]]:
+    """Print which database is benchmarked and how big its community is; return both."""
+    from bench.environment import database_label
+
+    label, scale = database_label(), scale_summary()
+    print(f"Database: {label}")
+    print("Scale: " + ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in scale.items()))
+    return label, scale
