@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.cache import cache
 from django.db import connection
@@ -90,16 +90,22 @@ class ResourceExtras:
     co_authors: list[User]
 
 
+def _viewable(model: Any, viewer: User | AnonymousUser, pk: int) -> Any:
+    """A resource or need the viewer may see, with its author and circle (visibility checked on
+    the loaded row, ``may_view``), else 404."""
+    found = list(model.objects.select_related("author__profile", "circle").filter(pk=pk))
+    if not found or not may_view(viewer, found[0]):
+        raise Http404(f"No such {model._meta.verbose_name}.")
+    return found[0]
+
+
 def resource_page(
     viewer: User | AnonymousUser, resource_id: int
 ) -> tuple[Resource, ResourceExtras]:
     """One resource the viewer may see (else 404), for its page: the row with its author and
     circle (visibility checked on it, ``may_view``), and its extras (``resource_extras``)."""
-    resource = Resource.objects.select_related("author__profile", "circle").filter(pk=resource_id)
-    found = list(resource)
-    if not found or not may_view(viewer, found[0]):
-        raise Http404("No such resource.")
-    return found[0], resource_extras(found[0])
+    resource = _viewable(Resource, viewer, resource_id)
+    return resource, resource_extras(resource)
 
 
 def resource_extras(resource: Resource) -> ResourceExtras:
@@ -111,9 +117,9 @@ def resource_extras(resource: Resource) -> ResourceExtras:
     makes a new key. Names of tags and co-authors may lag by up to ``CARD_TIMEOUT``.
     """
     key = f"resource-extras:1:{resource.pk}:{resource.updated_at.timestamp()}:{resource.version}"
-    extras: ResourceExtras | None = cache.get(key)
-    if extras is None:
-        extras = ResourceExtras(
+    extras = cache.get_or_set(
+        key,
+        lambda: ResourceExtras(
             tags=list(resource.tags.all()),
             links=list(resource.links.all()),
             attachments=list(resource.attachments.all()),
@@ -123,30 +129,24 @@ def resource_extras(resource: Resource) -> ResourceExtras:
                 .only("id", "email", "profile__id", "profile__user_id", "profile__display_name")
                 .order_by("pk")
             ),
-        )
-        cache.set(key, extras, CARD_TIMEOUT)
-    return extras
+        ),
+        CARD_TIMEOUT,
+    )
+    return cast(ResourceExtras, extras)
 
 
 def need_page(viewer: User | AnonymousUser, need_id: int) -> tuple[Need, list[Tag]]:
     """One need the viewer may see (else 404), for its page: the row with its author and circle
     (visibility checked on it, ``may_view``), and its tags (``need_tags``)."""
-    need = Need.objects.select_related("author__profile", "circle").filter(pk=need_id)
-    found = list(need)
-    if not found or not may_view(viewer, found[0]):
-        raise Http404("No such need.")
-    return found[0], need_tags(found[0])
+    need = _viewable(Need, viewer, need_id)
+    return need, need_tags(need)
 
 
 def need_tags(need: Need) -> list[Tag]:
     """A need's tags, cached like cards: they change only through ``actions``, which moves the
     need's ``updated_at`` (in the key). Tag names may lag by up to ``CARD_TIMEOUT``."""
     key = f"need-tags:1:{need.pk}:{need.updated_at.timestamp()}"
-    tags: list[Tag] | None = cache.get(key)
-    if tags is None:
-        tags = list(need.tags.all())
-        cache.set(key, tags, CARD_TIMEOUT)
-    return tags
+    return cast(list[Tag], cache.get_or_set(key, lambda: list(need.tags.all()), CARD_TIMEOUT))
 
 
 def get_need_for_viewer(viewer: User | AnonymousUser, need_id: int) -> Need:
