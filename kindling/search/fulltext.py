@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.core.cache import cache
@@ -20,6 +21,22 @@ from django.db import connection
 from kindling.search.text import MARK_END, MARK_START, fts5_all, fts5_any
 
 Mode = Literal["all", "any"]
+
+
+@dataclass(frozen=True)
+class Matching:
+    """What one full-text search matches: documents holding all or any of the terms (already
+    tokenized, ``text_terms``), among those the visibility filter lets through (the SQL of a
+    condition on the documents table, and its parameters); on SQLite also every facet (tag
+    kind, slug), matched inside FTS5. PostgreSQL's facets are part of the filter."""
+
+    terms: list[str]
+    mode: Mode
+    visible_sql: str
+    visible_params: Sequence[Any]
+    facets: Sequence[tuple[str, str]] = ()
+
+
 PG_CONFIG = "english"
 SNIPPET_WORDS = 28
 # Column weights: title, body, tags, answers (SQLite bm25; PostgreSQL weights A, C, B, D).
@@ -269,13 +286,12 @@ def fts5_query(terms: list[str], mode: Mode, facets: Sequence[tuple[str, str]] =
     return query
 
 
-def _match(
-    terms: list[str], mode: Mode, facets: Sequence[tuple[str, str]] = ()
-) -> tuple[str, list[Any], str]:
+def _match(matching: Matching) -> tuple[str, list[Any], str]:
     """(FROM/WHERE fragment, its parameters, score expression; higher is better). On SQLite the
     facets (tag kind, slug) are part of the match; PostgreSQL's come in the visibility filter."""
+    terms, mode = matching.terms, matching.mode
     if is_sqlite():
-        query = fts5_query(terms, mode, facets)
+        query = fts5_query(terms, mode, matching.facets)
         weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
         return (
             # CROSS JOIN keeps SQLite driving the query from the MATCH, never from an index of the
@@ -417,14 +433,7 @@ def _window(
 
 
 def match_window(
-    terms: list[str],
-    mode: Mode,
-    visible_sql: str,
-    visible_params: Sequence[Any],
-    *,
-    size: int | None = None,
-    facets: Sequence[tuple[str, str]] = (),
-    sliced: bool = True,
+    matching: Matching, *, size: int | None = None, sliced: bool = True
 ) -> list[tuple[int, str]] | None:
     """(id, kind) of the newest ``size`` (by default ``CANDIDATES`` + 1) visible matches, newest
     first, on PostgreSQL; None on SQLite, where each query finds its own window (``_window``).
@@ -442,7 +451,8 @@ def match_window(
     if is_sqlite():
         return None
     size = size or CANDIDATES + 1
-    where, params, _score = _match(terms, mode, facets)
+    where, params, _score = _match(matching)
+    visible_sql, visible_params = matching.visible_sql, matching.visible_params
     top = newest_document_id()
     found: list[tuple[int, str]] = []
     upper: int | None = None
@@ -479,26 +489,22 @@ def match_window(
 
 
 def ranked(
-    terms: list[str],
-    mode: Mode,
-    visible_sql: str,
-    visible_params: Sequence[Any],
+    matching: Matching,
     *,
     limit: int,
     offset: int = 0,
     snippets: bool = True,
     candidates: int | None = None,
-    facets: Sequence[tuple[str, str]] = (),
     window: Sequence[int] | None = None,
 ) -> list[dict[str, Any]]:
     """The best-ranked visible documents matching the terms, with highlighted title and snippet,
     among the newest ``candidates`` matches (see ``_window``; on PostgreSQL ``window`` gives
     their ids, else they are found here)."""
-    where, params, score = _match(terms, mode, facets)
+    where, params, score = _match(matching)
+    visible_sql, visible_params = matching.visible_sql, matching.visible_params
     size = candidates or CANDIDATES
     if window is None and not is_sqlite():
-        found = match_window(terms, mode, visible_sql, visible_params, size=size, facets=facets)
-        window = [pk for pk, _kind in found or ()]
+        window = [pk for pk, _kind in match_window(matching, size=size) or ()]
     columns = ", ".join(
         f"{TABLE}.{c}" for c in ("id", "kind", "object_id", "url", "tags", "created_at", "title")
     )
@@ -509,7 +515,8 @@ def ranked(
     top = f"SELECT {kept} FROM ({window_sql}) w ORDER BY score DESC, rid LIMIT %s OFFSET %s"
     top_params = [*window_params(params, visible_params), limit, offset]
     ctes = ""
-    scoring = scoring_terms(terms) if is_sqlite() and mode == "all" else terms
+    terms = matching.terms
+    scoring = scoring_terms(terms) if is_sqlite() and matching.mode == "all" else terms
     if len(scoring) < len(terms):
         # bm25() counts the documents of every word it scores by reading the word's whole list
         # of documents (milliseconds for a word in most of them). The window is chosen with
@@ -590,13 +597,9 @@ def ranked(
 
 
 def kind_counts(
-    terms: list[str],
-    mode: Mode,
-    visible_sql: str,
-    visible_params: Sequence[Any],
+    matching: Matching,
     *,
     candidates: int | None = None,
-    facets: Sequence[tuple[str, str]] = (),
     window: Sequence[tuple[int, str]] | None = None,
 ) -> dict[str, int]:
     """How many visible documents of each kind match, among the newest ``candidates`` + 1
@@ -605,26 +608,22 @@ def kind_counts(
     size = (candidates or CANDIDATES) + 1
     if not is_sqlite():
         if window is None:
-            window = match_window(
-                terms, mode, visible_sql, visible_params, size=size, facets=facets
-            )
+            window = match_window(matching, size=size)
         return dict(Counter(kind for _pk, kind in (window or ())[:size]))
-    where, params, _score = _match(terms, mode, facets)
-    window_sql, window_params = _window(where, visible_sql, f"{TABLE}.kind AS kind", size=size)
+    where, params, _score = _match(matching)
+    window_sql, window_params = _window(
+        where, matching.visible_sql, f"{TABLE}.kind AS kind", size=size
+    )
     sql = f"SELECT kind, COUNT(*) FROM ({window_sql}) w GROUP BY kind"
     with connection.cursor() as cursor:
-        cursor.execute(sql, window_params(params, visible_params))
+        cursor.execute(sql, window_params(params, matching.visible_params))
         return dict(cursor.fetchall())
 
 
 def tag_counts(
-    terms: list[str],
-    mode: Mode,
-    visible_sql: str,
-    visible_params: Sequence[Any],
+    matching: Matching,
     *,
     candidates: int | None = None,
-    facets: Sequence[tuple[str, str]] = (),
     window: Sequence[int] | None = None,
 ) -> list[tuple[str, str, str, int]]:
     """(kind, slug, name, count) of the tags on matching visible documents, among the newest
@@ -636,16 +635,15 @@ def tag_counts(
     )
     select = "SELECT t.kind, t.slug, MIN(t.name), COUNT(*) FROM search_searchdocumenttag t "
     if is_sqlite():
-        where, params, _score = _match(terms, mode, facets)
-        window_sql, window_params = _window(where, visible_sql, f"{TABLE}.id", size=size)
+        where, params, _score = _match(matching)
+        window_sql, window_params = _window(where, matching.visible_sql, f"{TABLE}.id", size=size)
         # The window's ids lead: SQLite would rather walk the (kind, slug) index, which gives
         # the grouping's order, through every tag of those kinds; "+" stops it using that index.
         sql = select + f"WHERE t.document_id IN ({window_sql}) " + group.format(kind="+t.kind")
-        all_params = window_params(params, visible_params)
+        all_params = window_params(params, matching.visible_params)
     else:
         if window is None:
-            found = match_window(terms, mode, visible_sql, visible_params, size=size, facets=facets)
-            window = [pk for pk, _kind in found or ()]
+            window = [pk for pk, _kind in match_window(matching, size=size) or ()]
         sql = select + "WHERE t.document_id = ANY(%s) " + group.format(kind="t.kind")
         all_params = [list(window)[:size]]
     with connection.cursor() as cursor:

@@ -136,6 +136,17 @@ def _sql(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
     return (sql or "1 = 1"), tuple(params)
 
 
+def _matching(
+    terms: list[str],
+    mode: fulltext.Mode,
+    visible: QuerySet[Any],
+    facets: Sequence[tuple[str, str]] = (),
+) -> fulltext.Matching:
+    """What a full-text query of these terms matches among the ``visible`` documents."""
+    sql, params = _sql(visible)
+    return fulltext.Matching(terms, mode, sql, params, facets)
+
+
 def _hit(row: dict[str, Any]) -> Hit:
     return Hit(
         kind=row["kind"],
@@ -203,16 +214,12 @@ def search(
     visible = visible_documents(viewer)
     if not in_match:
         visible = _filtered(visible, facets)
-    visible_sql, visible_params = _sql(visible)
+    matching = _matching(terms, "all", visible, in_match)
     # Counted among the newest CANDIDATES + 1 matches, ranked and faceted among the newest
     # CANDIDATES (fulltext._window): more matches than that show as "more than". PostgreSQL
     # finds those matches once for the three queries (None on SQLite).
-    window = fulltext.match_window(
-        terms, "all", visible_sql, visible_params, facets=in_match, sliced=not selective
-    )
-    counts = fulltext.kind_counts(
-        terms, "all", visible_sql, visible_params, facets=in_match, window=window
-    )
+    window = fulltext.match_window(matching, sliced=not selective)
+    counts = fulltext.kind_counts(matching, window=window)
     capped = sum(counts.values()) > fulltext.CANDIDATES
     total = min(sum(count for kind, count in counts.items() if kind in wanted), fulltext.CANDIDATES)
     if total == 0:
@@ -220,7 +227,7 @@ def search(
             query, terms, [], 0, empty_page, counts, suggestion=_suggest(viewer, terms)
         )
     selected = visible.filter(kind__in=wanted) if len(wanted) < len(KINDS) else visible
-    selected_sql, selected_params = _sql(selected)
+    matching = _matching(terms, "all", selected, in_match)
     chosen = (
         None
         if window is None
@@ -228,20 +235,11 @@ def search(
     )
     page_obj = _paginate(total, page, per_page)
     rows = fulltext.ranked(
-        terms,
-        "all",
-        selected_sql,
-        selected_params,
-        limit=per_page,
-        offset=(page_obj.number - 1) * per_page,
-        facets=in_match,
-        window=chosen,
+        matching, limit=per_page, offset=(page_obj.number - 1) * per_page, window=chosen
     )
     tags = [
         TagFacet(kind, slug, name, count)
-        for kind, slug, name, count in fulltext.tag_counts(
-            terms, "all", selected_sql, selected_params, facets=in_match, window=chosen
-        )
+        for kind, slug, name, count in fulltext.tag_counts(matching, window=chosen)
     ]
     return SearchResults(
         query,
@@ -272,8 +270,7 @@ def _suggest(viewer: User | AnonymousUser, terms: list[str]) -> str:
             suggested.append(term)
     if not changed:
         return ""
-    visible_sql, visible_params = _sql(visible_documents(viewer))
-    if not fulltext.kind_counts(suggested, "all", visible_sql, visible_params):
+    if not fulltext.kind_counts(_matching(suggested, "all", visible_documents(viewer))):
         return ""
     return " ".join(suggested)
 
@@ -310,12 +307,11 @@ def related_content(
     excluded = set(exclude)
     for kind, object_id in excluded:
         visible = visible.exclude(kind=kind, object_id=object_id)
-    visible_sql, visible_params = _sql(visible)
     meaning = meaning and semantic.encoder() is not None
     # With meaning, more full-text matches are re-ranked; tags boost a few more otherwise.
     depth = max(SEMANTIC_CANDIDATES, limit) if meaning else limit * (3 if tags else 1)
     # Only titles are shown, so no snippets are computed.
-    rows = fulltext.ranked(terms, "any", visible_sql, visible_params, limit=depth, snippets=False)
+    rows = fulltext.ranked(_matching(terms, "any", visible), limit=depth, snippets=False)
     hits = [_hit(row) for row in rows]
     if tags:
         wanted = {w.lower() for w in tag_words}
