@@ -344,11 +344,12 @@ def term_shares(terms: Sequence[str]) -> dict[str, float]:
     shares = {term: cached[key] for term, key in keys.items() if key in cached}
     missing = [term for term in keys if term not in shares]
     if missing:
-        top = newest_document_id()
-        if top < SHARE_MIN_DOCUMENTS:  # too few documents to call any common
+        lowest, top = document_id_range()
+        span = top - lowest + 1 if top else 0  # ids in use: the count, or more after deletions
+        if span < SHARE_MIN_DOCUMENTS:  # too few documents to call any common
             fresh = dict.fromkeys(missing, 0.0)
         elif is_sqlite():
-            fresh = _sqlite_shares(missing, top)
+            fresh = _sqlite_shares(missing, top, span)
         else:
             fresh = _postgresql_shares(missing)
         cache.set_many({keys[term]: share for term, share in fresh.items()}, SHARE_SECONDS)
@@ -356,8 +357,8 @@ def term_shares(terms: Sequence[str]) -> dict[str, float]:
     return shares
 
 
-def _sqlite_shares(terms: list[str], top: int) -> dict[str, float]:
-    sample = min(SHARE_SAMPLE, top) or 1
+def _sqlite_shares(terms: list[str], top: int, span: int) -> dict[str, float]:
+    sample = min(SHARE_SAMPLE, span) or 1
     counts = " UNION ALL ".join(
         ["SELECT %s, count(*) FROM search_fts WHERE search_fts MATCH %s AND rowid > %s"]
         * len(terms)
@@ -394,11 +395,14 @@ def _postgresql_shares(terms: list[str]) -> dict[str, float]:
     }
 
 
-def newest_document_id() -> int:
-    """The highest document id (0 without documents); PostgreSQL's window slices start there."""
+def document_id_range() -> tuple[int, int]:
+    """The lowest and highest document ids ((0, 0) without documents), read from the ends of
+    the primary key. PostgreSQL's window slices start at the highest and end at the lowest:
+    ids need not start near 1 (a sequence never goes back, even after deletions)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {TABLE}")
-        return int(cursor.fetchone()[0])
+        cursor.execute(f"SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM {TABLE}")
+        lowest, highest = cursor.fetchone()
+        return int(lowest), int(highest)
 
 
 def _window(
@@ -453,13 +457,13 @@ def match_window(
     size = size or CANDIDATES + 1
     where, params, _score = _match(matching)
     visible_sql, visible_params = matching.visible_sql, matching.visible_params
-    top = newest_document_id()
+    bottom, top = document_id_range()
     found: list[tuple[int, str]] = []
     upper: int | None = None
     lower = top - PG_FIRST_SLICE
     with connection.cursor() as cursor:
         for step in range(PG_SLICES):
-            last = step == PG_SLICES - 1 or lower <= 0
+            last = step == PG_SLICES - 1 or lower < bottom
             # Bounds as numbers: PostgreSQL estimates each slice from its statistics, and reads
             # a slice with few matches through the full-text index.
             bounds = "" if upper is None else f" AND {TABLE}.id <= {upper:d}"
