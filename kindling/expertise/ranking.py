@@ -3,8 +3,11 @@
 Four signals, each scaled to [0, 1] across the candidates of one query so no unit
 dominates by accident, then added with fixed weights:
 
-- tag expertise: the square root of the candidate's computed expertise (``scoring``) summed
-  over the query's tags;
+- tag record: the square root of the help the candidate gave in the query's tags (needs they
+  answered there and resources of theirs others built on, the facts the reasons state), summed
+  over the tags. It counts acts of help, not the vote-weighted expertise score (``scoring``,
+  shown on profiles): who answers next is predicted by who has answered needs in the tags, while
+  votes pile up on a few popular answers and say more about acclaim than about who will answer;
 - text fit: BM25 of the query against everything the candidate has written in answers and the
   needs they answered (their "text profile", stored as term frequencies);
 - activity: the square root of their contributions, each halving in weight every 30 days,
@@ -60,12 +63,13 @@ class TagStats:
 
 @dataclass(frozen=True)
 class TagColumn:
-    """Candidates' expertise in one tag: by user id, and as arrays for scoring
-    (``HelperIndex.tag_column`` makes one)."""
+    """Candidates' record in one tag: by user id, and as arrays for scoring
+    (``HelperIndex.tag_column`` makes one). ``helped``: needs answered plus resources built on
+    in the tag, per position."""
 
     stats: Mapping[int, TagStats]
     positions: npt.NDArray[np.int64]
-    scores: npt.NDArray[np.float64]
+    helped: npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -192,12 +196,14 @@ class HelperIndex:
         return len(self.candidates)
 
     def tag_column(self, stats: Mapping[int, TagStats]) -> TagColumn:
-        """Expertise in one tag (user id → stats) laid out for ``rank``."""
+        """Records in one tag (user id → stats) laid out for ``rank``."""
         known = {uid: s for uid, s in stats.items() if uid in self.positions}
         return TagColumn(
             stats=known,
             positions=np.fromiter((self.positions[uid] for uid in known), np.int64, len(known)),
-            scores=np.fromiter((s.score for s in known.values()), np.float64, len(known)),
+            helped=np.fromiter(
+                (s.responses + s.built_on for s in known.values()), np.float64, len(known)
+            ),
         )
 
     def rank(
@@ -214,7 +220,7 @@ class HelperIndex:
     ) -> list[Suggestion]:
         """The ``limit`` candidates best able to help with ``query`` (all of them if None).
 
-        ``tags``: candidates' expertise in each of the query's tags (slug → column).
+        ``tags``: candidates' record in each of the query's tags (slug → column).
         Reasons are written for the first ``explain_top`` suggestions (all returned if None).
         ``similar_needs`` (user id → fit, see the module docstring) adds the semantic signal.
         """
@@ -245,7 +251,7 @@ class HelperIndex:
         ]
         tag = np.zeros(n)
         for column in columns:
-            tag[column.positions] += column.scores
+            tag[column.positions] += column.helped
         tag = np.sqrt(tag)
 
         factors = np.array([activity_at(1.0, moment, now) for moment in self.moments])

@@ -57,6 +57,31 @@ def test_reasons_say_in_plain_words_why_someone_is_suggested():
     ]
 
 
+def test_the_member_who_answered_more_needs_in_the_tags_ranks_above_a_much_voted_one():
+    # Two members alike in everything but their record in the need's tag: one wrote two answers
+    # that drew many votes, the other answered twelve needs there. Who answers next is best
+    # told by who has answered such needs, so the votes do not put the first ahead.
+    def member(user_id: int, stats: TagStats) -> Candidate:
+        return Candidate(
+            user_id=user_id,
+            display_name=f"Member {user_id}",
+            tags={"staking": stats},
+            terms={"pool": 2, "reward": 2},
+            doc_length=40,
+            responses=12,
+            last_active_at=NOW - timedelta(days=3),
+            activity=1.0,
+            activity_computed_at=NOW,
+        )
+
+    acclaimed = member(1, TagStats("staking", score=41.0, responses=2, useful_votes=40))
+    steady = member(2, TagStats("staking", score=6.0, responses=12))
+    query = HelpQuery(text="Why did my pool get no reward this epoch?", tags=["staking"])
+    ranked = rank_helpers(query, [acclaimed, steady], now=NOW)
+    assert [s.user_id for s in ranked] == [2, 1]
+    assert ranked[0].reasons[0] == "answered 12 needs tagged staking"
+
+
 def test_limit_caps_the_number_of_suggestions():
     query = HelpQuery(text="rubric")
     assert len(rank_helpers(query, [_rubric_expert(), _newcomer()], limit=1, now=NOW)) == 1
