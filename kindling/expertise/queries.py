@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -22,7 +21,7 @@ from kindling.expertise.ranking import (
     Phrasebook,
     Suggestion,
     TagColumn,
-    TagStats,
+    TagTable,
 )
 
 if TYPE_CHECKING:
@@ -31,8 +30,6 @@ if TYPE_CHECKING:
     from kindling.accounts.models import User
 
 PROFILE_TAGS = 5
-# Tags whose expertise columns a process keeps (each about a row per member with evidence).
-TAG_COLUMNS = 512
 
 
 def expertise_for(user: User) -> list[Expertise]:
@@ -85,23 +82,26 @@ def _translated_phrases() -> Phrasebook:
 
 
 class _Helpers:
-    """Every helper profile in a ``HelperIndex``, and members' expertise per tag as they are
-    asked for (at most ``TAG_COLUMNS`` tags kept), both as of one version of the profiles."""
+    """Every helper profile in a ``HelperIndex`` and every member's expertise in a ``TagTable``,
+    both as of one version of the profiles (recomputing expertise rewrites the profile)."""
 
-    def __init__(self, candidates: list[Candidate]) -> None:
+    def __init__(
+        self,
+        candidates: list[Candidate],
+        expertise: TagTable,
+        tag_ids: dict[str, list[int]],
+    ) -> None:
         self.index = HelperIndex(candidates)
-        self._columns: dict[str, TagColumn] = {}
-        self._lock = threading.Lock()
+        self.expertise = expertise
+        self._tag_ids = tag_ids
 
     def columns(self, slugs: Sequence[str]) -> dict[str, TagColumn]:
-        missing = [slug for slug in slugs if slug not in self._columns]
-        loaded = {slug: self.index.tag_column(stats) for slug, stats in _tag_stats(missing).items()}
-        with self._lock:
-            for slug in missing:
-                if len(self._columns) >= TAG_COLUMNS:
-                    self._columns.pop(next(iter(self._columns)))
-                self._columns[slug] = loaded.get(slug) or self.index.tag_column({})
-            return {slug: self._columns[slug] for slug in slugs if slug in self._columns}
+        """Slug → candidates' records in that tag (tags of different kinds may share a slug)."""
+        return {
+            slug: self.expertise.column(self.index, self._tag_ids[slug])
+            for slug in dict.fromkeys(slugs)
+            if slug in self._tag_ids
+        }
 
 
 def profiles_version() -> tuple[Any, ...]:
@@ -109,6 +109,24 @@ def profiles_version() -> tuple[Any, ...]:
     profile too (``expertise.actions``): for per-process snapshots built from either."""
     state = HelperProfile.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
     return (state["count"], state["latest"])
+
+
+def _load_expertise() -> tuple[TagTable, dict[str, list[int]]]:
+    names: dict[int, str] = {}
+    tag_ids: dict[str, list[int]] = defaultdict(list)
+    for tag_id, slug, name in Tag.objects.values_list("id", "slug", "name"):
+        names[tag_id] = name
+        tag_ids[slug].append(tag_id)
+    rows = Expertise.objects.order_by().values_list(
+        "tag_id",
+        "user_id",
+        "score",
+        "responses",
+        "helpful_responses",
+        "useful_votes",
+        "built_on",
+    )
+    return TagTable(list(rows), names), dict(tag_ids)
 
 
 def _load_helpers() -> _Helpers:
@@ -122,25 +140,25 @@ def _load_helpers() -> _Helpers:
         "activity",
         "computed_at",
     ).order_by("user_id")
-    return _Helpers(
-        [
-            Candidate(
-                user_id=uid,
-                display_name=name or "",
-                terms=terms,
-                doc_length=length,
-                responses=responses,
-                last_active_at=last_active,
-                activity=activity,
-                activity_computed_at=computed_at,
-            )
-            for uid, name, terms, length, responses, last_active, activity, computed_at in rows
-        ]
-    )
+    candidates = [
+        Candidate(
+            user_id=uid,
+            display_name=name or "",
+            terms=terms,
+            doc_length=length,
+            responses=responses,
+            last_active_at=last_active,
+            activity=activity,
+            activity_computed_at=computed_at,
+        )
+        for uid, name, terms, length, responses, last_active, activity, computed_at in rows
+    ]
+    return _Helpers(candidates, *_load_expertise())
 
 
-# Decoding ten thousand JSON term maps and indexing them takes about a second: done once per
-# process, again at most once a minute when some member's expertise was recomputed.
+# Decoding ten thousand JSON term maps and indexing them, and reading every member's expertise,
+# takes a second or two: done once per process, again at most once a minute when some member's
+# expertise was recomputed.
 _helpers = Snapshot(_load_helpers, profiles_version, recheck_seconds=60.0)
 
 
@@ -159,29 +177,6 @@ def _excluded_ids(viewer: User | AnonymousUser, exclude_user_ids: Iterable[int])
         excluded |= ids_who_blocked(viewer.pk)
     excluded.update(User.objects.filter(is_active=False).values_list("pk", flat=True))
     return excluded
-
-
-def _tag_stats(tags: Sequence[str]) -> dict[str, dict[int, TagStats]]:
-    """Slug → members' expertise in that tag (by user id), for the tags anyone has."""
-    stats: dict[str, dict[int, TagStats]] = defaultdict(dict)
-    if not tags:
-        return stats
-    rows = Expertise.objects.filter(tag__slug__in=tags).values_list(
-        "user_id",
-        "tag__slug",
-        "tag__name",
-        "score",
-        "responses",
-        "helpful_responses",
-        "useful_votes",
-        "built_on",
-    )
-    for uid, slug, name, score, responses, helpful, votes, built in rows:
-        previous = stats[slug].get(uid)
-        # Tags of different kinds may share a slug; keep the stronger.
-        if previous is None or previous.score < score:
-            stats[slug][uid] = TagStats(name, score, responses, helpful, votes, built)
-    return stats
 
 
 def who_can_help(

@@ -2,7 +2,14 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 
-from kindling.expertise.ranking import Candidate, HelpQuery, TagStats, rank_helpers
+from kindling.expertise.ranking import (
+    Candidate,
+    HelperIndex,
+    HelpQuery,
+    TagStats,
+    TagTable,
+    rank_helpers,
+)
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -118,3 +125,53 @@ def test_four_thousand_candidates_rank_quickly_and_sensibly():
     assert len(ranked) == 10
     scores = [s.score for s in ranked]
     assert scores == sorted(scores, reverse=True)
+
+
+def _table_candidates() -> list[Candidate]:
+    return [
+        Candidate(user_id=uid, display_name=f"Member {uid}", terms={"rubric": 1}, doc_length=5)
+        for uid in (7, 3, 11)  # not in id order: positions must follow the index, not the ids
+    ]
+
+
+def test_a_tag_table_column_matches_the_column_made_from_stats():
+    index = HelperIndex(_table_candidates())
+    # (tag id, user id, score, responses, helpful, useful votes, built on); member 99 has no
+    # helper profile and is left out.
+    table = TagTable(
+        [
+            (5, 11, 4.0, 3, 1, 2, 0),
+            (5, 3, 9.0, 6, 2, 0, 1),
+            (6, 7, 1.0, 1, 0, 0, 0),
+            (5, 99, 1, 1, 0, 0, 0),
+        ],
+        {5: "rubrics", 6: "music"},
+    )
+    column = table.column(index, [5])
+    expected = index.tag_column(
+        {11: TagStats("rubrics", 4.0, 3, 1, 2, 0), 3: TagStats("rubrics", 9.0, 6, 2, 0, 1)}
+    )
+    by_position = dict(zip(column.positions.tolist(), column.helped.tolist(), strict=True))
+    assert by_position == dict(
+        zip(expected.positions.tolist(), expected.helped.tolist(), strict=True)
+    )
+    assert dict(column.stats) == dict(expected.stats)
+    assert 7 not in column.stats
+    assert 99 not in column.stats
+    assert "3" not in column.stats
+    assert table.column(index, [42]).positions.size == 0  # a tag nobody has expertise in
+
+
+def test_tags_sharing_a_slug_keep_each_members_stronger_record():
+    index = HelperIndex(_table_candidates())
+    table = TagTable(
+        [(5, 3, 2.0, 2, 0, 0, 0), (6, 3, 8.0, 5, 1, 0, 0), (6, 7, 1.0, 1, 0, 0, 0)],
+        {5: "Science (subject)", 6: "science"},
+    )
+    column = table.column(index, [5, 6])
+    assert column.stats[3] == TagStats("science", 8.0, 5, 1, 0, 0)
+    assert sorted(column.stats) == [3, 7]
+    assert sorted(column.helped.tolist()) == [1.0, 5.0]
+    ranked = index.rank(HelpQuery(text="", tags=["science"]), tags={"science": column}, now=NOW)
+    assert [s.user_id for s in ranked][:2] == [3, 7]
+    assert ranked[0].reasons[0] == "answered 5 needs tagged science, 1 marked helpful"
