@@ -178,9 +178,11 @@ def search(
     """Everything the viewer may see that holds every word of the query, best first, among
     the newest ``fulltext.CANDIDATES`` matches (all of them when fewer match).
 
-    Three queries when there are results (four on PostgreSQL, which first reads the newest
-    document id): kind counts, the page, tag facets (with the visible circles inside each as a
-    subquery); a few more for "did you mean" when there are none.
+    Three queries when there are results (four on PostgreSQL, which first reads the lowest
+    and highest document ids): kind counts, the page, tag facets (with the visible circles
+    inside each as a subquery); with a type filter, when more match than are counted, the
+    chosen types' own newest matches are counted too; a few more for "did you mean" when there
+    are none.
     """
     terms = [t for t in query_terms(query) if len(t) >= MIN_TERM_LENGTH or t.isdigit()]
     # Every word must match, so words too common to be indexed on PostgreSQL are left out on
@@ -221,13 +223,21 @@ def search(
     window = fulltext.match_window(matching, sliced=not selective)
     counts = fulltext.kind_counts(matching, window=window)
     capped = sum(counts.values()) > fulltext.CANDIDATES
+    if len(wanted) < len(KINDS):
+        selected = _matching(terms, "all", visible.filter(kind__in=wanted), in_match)
+        if capped:
+            # The newest matches of every kind may hold few or none of the kinds asked for
+            # (the newest hundred people, say): those kinds' own newest matches are found.
+            window = fulltext.match_window(selected, sliced=not selective)
+            own = fulltext.kind_counts(selected, window=window)
+            counts = {**counts, **own}
+            capped = sum(own.values()) > fulltext.CANDIDATES
+        matching = selected
     total = min(sum(count for kind, count in counts.items() if kind in wanted), fulltext.CANDIDATES)
     if total == 0:
         return SearchResults(
             query, terms, [], 0, empty_page, counts, suggestion=_suggest(viewer, terms)
         )
-    selected = visible.filter(kind__in=wanted) if len(wanted) < len(KINDS) else visible
-    matching = _matching(terms, "all", selected, in_match)
     chosen = (
         None
         if window is None

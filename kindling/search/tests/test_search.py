@@ -23,7 +23,7 @@ from kindling.search.queries import related_content, search
 pytestmark = pytest.mark.django_db
 
 # Session, user, unread notifications; then kind counts, the page of hits, tag facets (and on
-# PostgreSQL first the newest document id, where its candidate windows start).
+# PostgreSQL first the lowest and highest document ids, between which its candidate windows lie).
 EXPECTED_PAGE_QUERIES = 6
 
 
@@ -251,6 +251,22 @@ def test_a_query_matching_more_than_the_candidates_ranks_the_newest(alice, monke
     assert {hit.object_id for hit in results.hits} == {r.pk for r in new}
     assert not {hit.object_id for hit in results.hits} & {r.pk for r in old}
     assert search(alice, "idea").capped is False
+
+
+def test_a_type_filter_finds_its_kind_beyond_the_newest_matches_of_every_kind(alice, monkeypatch):  # type: ignore[no-untyped-def]
+    # The newest matches are all needs; the resources asked for are older than all of them.
+    monkeypatch.setattr(fulltext, "CANDIDATES", 3)
+    monkeypatch.setattr(fulltext, "PG_FIRST_SLICE", 2)
+    resources = [ResourceFactory(title=f"Kite plan {n}") for n in range(2)]
+    for n in range(5):
+        NeedFactory(title=f"Kite question {n}")
+    results = search(alice, "kite", kinds=["resource"])
+    assert {hit.object_id for hit in results.hits} == {r.pk for r in resources}
+    assert results.total == 2
+    assert not results.capped  # every resource that matches was counted
+    assert results.kind_counts["resource"] == 2
+    assert results.kind_counts["need"] >= 3  # the other kinds still counted for the facet
+    assert search(alice, "kite", kinds=["need"]).capped
 
 
 def test_the_search_page_says_when_there_are_more_results(alice_client, monkeypatch):  # type: ignore[no-untyped-def]
