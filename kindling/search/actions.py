@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -173,7 +173,17 @@ def _write(data: DocumentData) -> SearchDocument:
         for k, s, n in data.tags
     )
     fulltext.write_documents([document.pk])
+    _refresh_recent_index_when_due([document.pk])
     return document
+
+
+def _refresh_recent_index_when_due(ids: Sequence[int]) -> None:
+    """Once PostgreSQL's index of the newest documents holds too many (``fulltext.
+    RECENT_DOCUMENTS``), raise its floor in a background task after this transaction."""
+    if ids and fulltext.recent_index_due(max(ids)):
+        from kindling.search.tasks import refresh_recent_index_task
+
+        transaction.on_commit(refresh_recent_index_task.enqueue)
 
 
 @transaction.atomic
@@ -262,6 +272,7 @@ def _replace_documents(documents: list[DocumentData]) -> None:
             for kind, slug, name in d.tags
         ],
     )
+    _refresh_recent_index_when_due(ids)
 
 
 def _sources() -> dict[str, tuple[Any, Callable[[Any], Iterable[DocumentData]]]]:
