@@ -317,12 +317,13 @@ def _match(matching: Matching) -> tuple[str, list[Any], str]:
     if mode == "all":
         tsquery = f"plainto_tsquery('{PG_CONFIG}', %s)"
         text = " ".join(terms)
-        rank = f"ts_rank_cd('{PG_WEIGHTS}', {TABLE}.search_vector, q, 1)"
     else:
         # Terms are plain words (letters and digits only), so "a or b" can only mean OR.
         tsquery = f"websearch_to_tsquery('{PG_CONFIG}', %s)"
         text = " or ".join(t for t in terms if t != "or")
-        rank = f"ts_rank('{PG_WEIGHTS}', {TABLE}.search_vector, q, 1)"
+    # Frequency by field weight, as SQLite's bm25(): ts_rank_cd (cover density, which rewards
+    # words close together) cost twice as much over a window of long needs with their answers.
+    rank = f"ts_rank('{PG_WEIGHTS}', {TABLE}.search_vector, q, 1)"
     return f"{TABLE}, {tsquery} q WHERE {TABLE}.search_vector @@ q", [text], rank
 
 
