@@ -180,9 +180,8 @@ def search(
 
     Three queries when there are results (four on PostgreSQL, which first reads the lowest
     and highest document ids): kind counts, the page, tag facets (with the visible circles
-    inside each as a subquery); with a type filter, when more match than are counted, the
-    chosen types' own newest matches are counted too; a few more for "did you mean" when there
-    are none.
+    inside each as a subquery); a few more for "did you mean" when there are none. With a type
+    filter only the chosen types are matched and counted.
     """
     terms = [t for t in query_terms(query) if len(t) >= MIN_TERM_LENGTH or t.isdigit()]
     # Every word must match, so words too common to be indexed on PostgreSQL are left out on
@@ -216,6 +215,10 @@ def search(
     visible = visible_documents(viewer)
     if not in_match:
         visible = _filtered(visible, facets)
+    if len(wanted) < len(KINDS):
+        # The kinds asked for are matched on their own: the newest matches of every kind may
+        # hold few or none of them (the newest hundred people, say). Only they are counted.
+        visible = visible.filter(kind__in=wanted)
     matching = _matching(terms, "all", visible, in_match)
     # Counted among the newest CANDIDATES + 1 matches, ranked and faceted among the newest
     # CANDIDATES (fulltext._window): more matches than that show as "more than". PostgreSQL
@@ -223,16 +226,6 @@ def search(
     window = fulltext.match_window(matching, sliced=not selective)
     counts = fulltext.kind_counts(matching, window=window)
     capped = sum(counts.values()) > fulltext.CANDIDATES
-    if len(wanted) < len(KINDS):
-        selected = _matching(terms, "all", visible.filter(kind__in=wanted), in_match)
-        if capped:
-            # The newest matches of every kind may hold few or none of the kinds asked for
-            # (the newest hundred people, say): those kinds' own newest matches are found.
-            window = fulltext.match_window(selected, sliced=not selective)
-            own = fulltext.kind_counts(selected, window=window)
-            counts = {**counts, **own}
-            capped = sum(own.values()) > fulltext.CANDIDATES
-        matching = selected
     total = min(sum(count for kind, count in counts.items() if kind in wanted), fulltext.CANDIDATES)
     if total == 0:
         return SearchResults(

@@ -264,9 +264,18 @@ def test_a_type_filter_finds_its_kind_beyond_the_newest_matches_of_every_kind(al
     assert {hit.object_id for hit in results.hits} == {r.pk for r in resources}
     assert results.total == 2
     assert not results.capped  # every resource that matches was counted
-    assert results.kind_counts["resource"] == 2
-    assert results.kind_counts["need"] >= 3  # the other kinds still counted for the facet
+    assert results.kind_counts == {"resource": 2}  # only the kinds asked for are counted
     assert search(alice, "kite", kinds=["need"]).capped
+
+
+def test_the_type_facet_counts_only_the_chosen_type_once_one_is_chosen(alice_client):  # type: ignore[no-untyped-def]
+    ResourceFactory(title="Kite plan")
+    NeedFactory(title="Kite question")
+    page = alice_client.get(reverse("search:search"), {"q": "kite"}).content.decode()
+    assert page.count('class="search-count"') == 5  # every type, counted
+    page = alice_client.get(reverse("search:search"), {"q": "kite", "type": "need"})
+    assert page.content.decode().count('class="search-count"') == 1
+    assert page.context["results"].kind_counts == {"need": 1}
 
 
 def test_the_search_page_says_when_there_are_more_results(alice_client, monkeypatch):  # type: ignore[no-untyped-def]
