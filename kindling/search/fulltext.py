@@ -100,12 +100,20 @@ DOCUMENT_FIELDS = (
     "need_id",
     "created_at",
 )
-# The weighted vector of a document, from its four texts (columns or parameters).
+# The weighted vector of a document, from its four texts and its facet words (columns or
+# parameters; see FACET_WORD_SQL: the "simple" configuration keeps each as it is).
 PG_VECTOR = (
     "setweight(to_tsvector('{config}', {title}), 'A') || "
     "setweight(to_tsvector('{config}', {tags}), 'B') || "
     "setweight(to_tsvector('{config}', left({body}, 200000)), 'C') || "
-    "setweight(to_tsvector('{config}', left({answers}, 200000)), 'D')"
+    "setweight(to_tsvector('{config}', left({answers}, 200000)), 'D') || "
+    "to_tsvector('simple', {facets})"
+)
+# A document's facet words, from its tag rows, on PostgreSQL (the same words as on SQLite).
+PG_FACET_WORDS = (
+    "COALESCE((SELECT string_agg('f' || substr(t.kind, 1, 1) || "
+    "encode(convert_to(t.slug, 'UTF8'), 'hex') || '0', ' ') "
+    "FROM search_searchdocumenttag t WHERE t.document_id = {table}.id), '')"
 )
 
 
@@ -120,7 +128,12 @@ def write_documents(ids: Sequence[int]) -> None:
             _copy_to_fts(cursor, marks, params)
         elif connection.vendor == "postgresql":
             vector = PG_VECTOR.format(
-                config=PG_CONFIG, title="title", tags="tags", body="body", answers="answers"
+                config=PG_CONFIG,
+                title="title",
+                tags="tags",
+                body="body",
+                answers="answers",
+                facets=PG_FACET_WORDS.format(table=TABLE),
             )
             cursor.execute(
                 f"UPDATE {TABLE} SET search_vector = {vector} WHERE id IN ({marks})", params
@@ -215,11 +228,19 @@ def insert_documents(
             ids, id_params = _ids_param([row[0] for row in rows])
             _copy_to_fts(cursor, ids, id_params)
             return
-        vector = PG_VECTOR.format(config=PG_CONFIG, title="%s", tags="%s", body="%s", answers="%s")
+        vector = PG_VECTOR.format(
+            config=PG_CONFIG, title="%s", tags="%s", body="%s", answers="%s", facets="%s"
+        )
         texts = [DOCUMENT_FIELDS.index(name) + 3 for name in ("title", "tags", "body", "answers")]
+        facets: dict[int, list[str]] = {}
+        for document_id, kind, slug, _name in tags:
+            facets.setdefault(document_id, []).append(facet_word(kind, slug))
         cursor.executemany(
             f"INSERT INTO {TABLE} ({columns}, search_vector) VALUES ({marks}, {vector})",
-            [[*value, *(value[i] for i in texts)] for value in values],
+            [
+                [*value, *(value[i] for i in texts), " ".join(facets.get(value[0], ()))]
+                for value in values
+            ],
         )
         _insert_tags(cursor, tags)
 
@@ -300,8 +321,9 @@ def fts5_query(terms: list[str], mode: Mode, facets: Sequence[tuple[str, str]] =
 
 
 def _match(matching: Matching) -> tuple[str, list[Any], str]:
-    """(FROM/WHERE fragment, its parameters, score expression; higher is better). On SQLite the
-    facets (tag kind, slug) are part of the match; PostgreSQL's come in the visibility filter."""
+    """(FROM/WHERE fragment, its parameters, score expression; higher is better). The facets
+    (tag kind, slug) are part of the match: words of a fifth FTS5 column on SQLite, words of the
+    vector on PostgreSQL."""
     terms, mode = matching.terms, matching.mode
     if is_sqlite():
         query = fts5_query(terms, mode, matching.facets)
@@ -321,10 +343,15 @@ def _match(matching: Matching) -> tuple[str, list[Any], str]:
         # Terms are plain words (letters and digits only), so "a or b" can only mean OR.
         tsquery = f"websearch_to_tsquery('{PG_CONFIG}', %s)"
         text = " or ".join(t for t in terms if t != "or")
+    params = [text]
+    if matching.facets:
+        # Facet words are in the vector too: the GIN index intersects them with the words'.
+        tsquery = f"tsquery_and({tsquery}, to_tsquery('simple', %s))"  # &&, as a FROM item
+        params.append(" & ".join(facet_word(kind, slug) for kind, slug in matching.facets))
     # Frequency by field weight, as SQLite's bm25(): ts_rank_cd (cover density, which rewards
     # words close together) cost twice as much over a window of long needs with their answers.
     rank = f"ts_rank('{PG_WEIGHTS}', {TABLE}.search_vector, q, 1)"
-    return f"{TABLE}, {tsquery} q WHERE {TABLE}.search_vector @@ q", [text], rank
+    return f"{TABLE}, {tsquery} q WHERE {TABLE}.search_vector @@ q", params, rank
 
 
 def scoring_terms(terms: list[str]) -> list[str]:
@@ -513,9 +540,7 @@ def _window(
     return sql, lambda match_params, visible_params: [*match_params, *visible_params, ids]
 
 
-def match_window(
-    matching: Matching, *, size: int | None = None, sliced: bool = True
-) -> list[tuple[int, str]] | None:
+def match_window(matching: Matching, *, size: int | None = None) -> list[tuple[int, str]] | None:
     """(id, kind) of the newest ``size`` (by default ``CANDIDATES`` + 1) visible matches, newest
     first, on PostgreSQL; None on SQLite, where each query finds its own window (``_window``).
 
@@ -526,9 +551,6 @@ def match_window(
     no match yet). At most ``PG_SLICES`` queries, the last over the rest of the ids; each
     reads only its own slice. A slice reaching below the recent index's floor
     (``RECENT_DOCUMENTS``) stops at it, so the newest slices read only that small index.
-    ``sliced=False`` looks at every id at once if the first slice held too few, for a visibility
-    filter few documents pass (a facet on few documents): PostgreSQL then starts from those
-    documents.
     """
     if is_sqlite():
         return None
@@ -542,7 +564,7 @@ def match_window(
     lower = top - PG_FIRST_SLICE
     with connection.cursor() as cursor:
         for step in range(PG_SLICES):
-            if sliced and floor is not None and lower < floor < (top if upper is None else upper):
+            if floor is not None and lower < floor < (top if upper is None else upper):
                 lower = floor  # the part above the floor is read from the recent index
             last = step == PG_SLICES - 1 or lower < bottom
             # Bounds as numbers: PostgreSQL estimates each slice from its statistics, and reads
@@ -558,11 +580,6 @@ def match_window(
             if last or len(found) >= size:
                 break
             scanned = top - lower
-            if not sliced:
-                # Every id at once, without bounds (with one, PostgreSQL would walk the ids
-                # instead of starting from the filter's few documents): the newest again too.
-                upper, lower, found = None, 0, []
-                continue
             # At most seven times what was scanned: a slice's matches are all read before its
             # newest are kept, and a word in a few percent of documents has thousands of them.
             span = scanned * 7
@@ -786,6 +803,7 @@ def vocabulary_near(term: str, *, limit: int = 5000) -> list[str]:
             cursor.execute(
                 "SELECT word FROM ts_stat(%s) "
                 "WHERE left(word, 1) = %s AND length(word) BETWEEN %s AND %s "
+                "AND word !~ '^f[sghf][0-9a-f]*0$' "
                 "ORDER BY ndoc DESC LIMIT %s",
                 [newest, first, low, high, limit],
             )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from kindling.commons.models import Circle, CircleVisibility
@@ -37,8 +37,6 @@ FACET_KINDS = ("subject", "grade", "habit", "tag")
 FACET_TAG_KIND = {"subject": "subject", "grade": "grade", "habit": "habit", "tag": "free"}
 MAX_PAGE = 10_000
 MIN_TERM_LENGTH = 2
-# A facet on fewer documents than this is where PostgreSQL starts a search (see search()).
-SELECTIVE_FACET = 20_000
 # Related content: how many full-text matches are re-ranked by meaning, and how much meaning
 # counts against words (an even mix of the two, each scaled to [0, 1]).
 SEMANTIC_CANDIDATES = 100
@@ -114,15 +112,6 @@ def clean_filters(filters: Mapping[str, Any] | None) -> dict[str, str]:
     return cleaned
 
 
-def _filtered(documents: QuerySet[SearchDocument], filters: dict[str, str]) -> QuerySet[Any]:
-    for key, slug in filters.items():
-        tagged = SearchDocumentTag.objects.filter(
-            document_id=OuterRef("pk"), kind=FACET_TAG_KIND[key], slug=slug
-        )
-        documents = documents.filter(Exists(tagged))
-    return documents
-
-
 def _sql(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
     """The queryset's WHERE clause, to apply to the documents table inside a full-text query
     (cheaper than ``id IN (subquery)``, which SQLite would materialize for every search)."""
@@ -195,26 +184,14 @@ def search(
     wanted = [k for k in (kinds or ()) if k in KINDS] or list(KINDS)
     facets = clean_filters(filters)
     # A facet no document has finds nothing: say so at once (one indexed lookup each), rather
-    # than read every match of the words looking for one that has it. On PostgreSQL, a facet
-    # on few documents is where the search starts (fulltext.match_window, unsliced).
-    selective = False
+    # than read every match of the words looking for one that has it.
     for key, slug in facets.items():
-        tagged = SearchDocumentTag.objects.filter(kind=FACET_TAG_KIND[key], slug=slug)
-        if fulltext.is_sqlite():
-            if not tagged.exists():
-                return SearchResults(query, terms, [], 0, empty_page)
-            continue
-        count = tagged[:SELECTIVE_FACET].count()
-        if not count:
+        if not SearchDocumentTag.objects.filter(kind=FACET_TAG_KIND[key], slug=slug).exists():
             return SearchResults(query, terms, [], 0, empty_page)
-        selective = selective or count < SELECTIVE_FACET
-    # SQLite matches facets inside the full-text query (fulltext.FACET_WORD_SQL); PostgreSQL
-    # filters the documents.
-    facet_tags = [(FACET_TAG_KIND[key], slug) for key, slug in facets.items()]
-    in_match = facet_tags if fulltext.is_sqlite() else []
+    # Facets are words of the full-text index on both databases (fulltext.FACET_WORD_SQL,
+    # fulltext.PG_FACET_WORDS): the index intersects them with the query's words.
+    in_match = [(FACET_TAG_KIND[key], slug) for key, slug in facets.items()]
     visible = visible_documents(viewer)
-    if not in_match:
-        visible = _filtered(visible, facets)
     if len(wanted) < len(KINDS):
         # The kinds asked for are matched on their own: the newest matches of every kind may
         # hold few or none of them (the newest hundred people, say). Only they are counted.
@@ -223,7 +200,7 @@ def search(
     # Counted among the newest CANDIDATES + 1 matches, ranked and faceted among the newest
     # CANDIDATES (fulltext._window): more matches than that show as "more than". PostgreSQL
     # finds those matches once for the three queries (None on SQLite).
-    window = fulltext.match_window(matching, sliced=not selective)
+    window = fulltext.match_window(matching)
     counts = fulltext.kind_counts(matching, window=window)
     capped = sum(counts.values()) > fulltext.CANDIDATES
     total = min(sum(count for kind, count in counts.items() if kind in wanted), fulltext.CANDIDATES)

@@ -344,3 +344,13 @@ def test_words_in_most_documents_are_left_out_of_related_content(alice, monkeypa
     assert _telling_terms(["student"]) == ["student"]  # the rarest are kept if all are common
     related = related_content(alice, "How do students fold fraction strips?")
     assert [(hit.kind, hit.object_id) for hit in related] == [("resource", fractions.pk)]
+
+
+def test_facet_words_are_never_offered_as_spellings(alice):  # type: ignore[no-untyped-def]
+    # Facets are words of the full-text index on both databases, never of the vocabulary.
+    resource = ResourceFactory(title="Kite science")
+    resource.tags.add(Tag.objects.get_or_create(kind="subject", slug="arts", name="Arts")[0])
+    word = fulltext.facet_word("subject", "arts")
+    assert found(alice, "kite", filters={"subject": "arts"}) == {("resource", resource.pk)}
+    assert word not in fulltext.vocabulary_near(word[:-1] + "1")
+    assert not [w for w in fulltext.vocabulary_near("fs") if w.startswith("fs6")]
