@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +21,8 @@ from kindling.commons.querysets import is_moderator, member_circle_ids
 from kindling.search import fulltext, semantic
 from kindling.search.models import DocumentKind, SearchDocument, SearchDocumentTag
 from kindling.search.text import (
+    MARK_END,
+    MARK_START,
     MAX_RELATED_TERMS,
     STOPWORDS,
     highlighted_html,
@@ -236,7 +240,7 @@ def search(
 def _suggest(viewer: User | AnonymousUser, terms: list[str]) -> str:
     """A query with each word nothing holds replaced by the closest indexed word, if that
     finds something the viewer may see; else ""."""
-    changed = False
+    changed: set[int] = set()
     suggested = []
     for term in terms[:5]:
         if term.isdigit() or fulltext.term_has_documents(term):
@@ -244,15 +248,34 @@ def _suggest(viewer: User | AnonymousUser, terms: list[str]) -> str:
             continue
         close = difflib.get_close_matches(term, fulltext.vocabulary_near(term), n=1, cutoff=0.7)
         if close:
+            changed.add(len(suggested))
             suggested.append(close[0])
-            changed = True
         else:
             suggested.append(term)
     if not changed:
         return ""
-    if not fulltext.kind_counts(_matching(suggested, "all", visible_documents(viewer))):
+    matching = _matching(suggested, "all", visible_documents(viewer))
+    if not fulltext.kind_counts(matching):
         return ""
-    return " ".join(suggested)
+    # The index holds stems ("photosynthesi"): each is shown as the best match writes it.
+    best = fulltext.ranked(matching, limit=1)
+    marked = _MARKED.findall("".join(f"{r['title_marked']} {r['snippet_marked']}" for r in best))
+    return " ".join(
+        _as_written(term, marked) if i in changed else term for i, term in enumerate(suggested)
+    )
+
+
+_MARKED = re.compile(f"{MARK_START}(.*?){MARK_END}", re.DOTALL)
+
+
+def _as_written(stem: str, written: list[str]) -> str:
+    """The highlighted word that ``stem`` came from, lower-cased: the most frequent one sharing
+    its first letters (a stemmer may change the last: inquiry → inquiri), else the stem."""
+    prefix = stem[: max(len(stem) - 1, 3)]
+    words = Counter(w.lower() for w in written if w.lower().startswith(prefix))
+    if not words:
+        return stem
+    return min(words, key=lambda w: (-words[w], len(w), w))
 
 
 def related_content(

@@ -134,7 +134,12 @@ def test_a_misspelled_word_suggests_the_indexed_one(alice):  # type: ignore[no-u
     ResourceFactory(title="Photosynthesis investigation")
     results = search(alice, "photosinthesis")
     assert results.total == 0
-    assert results.suggestion.startswith("photosynthes")
+    assert results.suggestion == "photosynthesis"  # as written, not the index's stem
+
+
+def test_did_you_mean_keeps_the_words_that_were_right_and_writes_words_whole(alice):  # type: ignore[no-untyped-def]
+    ResourceFactory(title="Students design an inquiry", body="Inquiry projects for students.")
+    assert search(alice, "students inquirry").suggestion == "students inquiry"
 
 
 def test_related_content_finds_similar_needs_and_resources(alice):  # type: ignore[no-untyped-def]
