@@ -43,10 +43,16 @@ def fresh_site(transactional_db: None) -> None:
 
     Transactional tests flush the database, so the data migrations load (the sixteen habits and
     the fixed subject, grade-band and habit tags) are put back; the cache is emptied so other tests' rate limits and e-mail cool-downs (allauth sends
-    one confirmation per address per few minutes) do not leak in.
+    one confirmation per address per few minutes) do not leak in. The flush leaves SQLite's
+    full-text table (not a model) as it was: it is emptied too, or another journey's documents
+    would count in this one's ranking, and match under the ids this one's documents reuse.
     """
     from django.apps import apps
     from django.core.cache import cache
+
+    from kindling.search import fulltext
+
+    fulltext.clear()
 
     habits = import_module("kindling.habits.migrations.0002_load_the_sixteen_habits")
     habits.load_habits(apps, None)
