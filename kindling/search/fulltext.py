@@ -320,10 +320,12 @@ def fts5_query(terms: list[str], mode: Mode, facets: Sequence[tuple[str, str]] =
     return query
 
 
-def _match(matching: Matching) -> tuple[str, list[Any], str]:
+def _match(matching: Matching, *, matched: bool = False) -> tuple[str, list[Any], str]:
     """(FROM/WHERE fragment, its parameters, score expression; higher is better). The facets
     (tag kind, slug) are part of the match: words of a fifth FTS5 column on SQLite, words of the
-    vector on PostgreSQL."""
+    vector on PostgreSQL. ``matched``: PostgreSQL reads rows already known to match (the ids of
+    ``match_window``), so only the parsed query is joined, for scoring: tested again, the match
+    would have PostgreSQL scan the full-text index once more."""
     terms, mode = matching.terms, matching.mode
     if is_sqlite():
         query = fts5_query(terms, mode, matching.facets)
@@ -351,7 +353,8 @@ def _match(matching: Matching) -> tuple[str, list[Any], str]:
     # Frequency by field weight, as SQLite's bm25(): ts_rank_cd (cover density, which rewards
     # words close together) cost twice as much over a window of long needs with their answers.
     rank = f"ts_rank('{PG_WEIGHTS}', {TABLE}.search_vector, q, 1)"
-    return f"{TABLE}, {tsquery} q WHERE {TABLE}.search_vector @@ q", params, rank
+    condition = "TRUE" if matched else f"{TABLE}.search_vector @@ q"
+    return f"{TABLE}, {tsquery} q WHERE {condition}", params, rank
 
 
 def scoring_terms(terms: list[str]) -> list[str]:
@@ -602,11 +605,11 @@ def ranked(
     """The best-ranked visible documents matching the terms, with highlighted title and snippet,
     among the newest ``candidates`` matches (see ``_window``; on PostgreSQL ``window`` gives
     their ids, else they are found here)."""
-    where, params, score = _match(matching)
-    visible_sql, visible_params = matching.visible_sql, matching.visible_params
     size = candidates or CANDIDATES
     if window is None and not is_sqlite():
         window = [pk for pk, _kind in match_window(matching, size=size) or ()]
+    where, params, score = _match(matching, matched=window is not None)
+    visible_sql, visible_params = matching.visible_sql, matching.visible_params
     columns = ", ".join(
         f"{TABLE}.{c}" for c in ("id", "kind", "object_id", "url", "tags", "created_at", "title")
     )
