@@ -102,6 +102,12 @@ def check_page(page: Page) -> None:
     assert_no_browser_problems(page)
 
 
+def sign_out(page: Page) -> None:
+    """Sign out from the header, and wait until the page offers to sign in again."""
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("navigation", name="Account").get_by_role("link", name="Sign in").wait_for()
+
+
 def sign_in(page: Page, email: str, password: str) -> None:
     """Sign in through the form, checking the sign-in page and the page it leads to."""
     page.goto("/accounts/login/")

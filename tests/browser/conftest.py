@@ -61,6 +61,14 @@ def fresh_site(transactional_db: None) -> None:
     cache.clear()
 
 
+@pytest.fixture
+def established_members(settings):  # type: ignore[no-untyped-def]
+    """Members who have taken part for a while: no new-member limits (they have their own
+    journeys)."""
+    settings.TRUST_LEVEL_UP_DAYS = 0
+    settings.TRUST_LEVEL_UP_CONTRIBUTIONS = 0
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One headless Chromium for the whole session."""

@@ -10,7 +10,7 @@ from kindling.accounts.tests.factories import PASSWORD, UserFactory
 from kindling.commons import circle_actions
 from kindling.commons.models import Circle, CircleMembership
 from kindling.commons.tests.factories import ResourceFactory
-from tests.browser.checks import JOURNEY, check_page, sign_in
+from tests.browser.checks import JOURNEY, check_page, sign_in, sign_out
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -26,11 +26,6 @@ def owner(db):
 @pytest.fixture
 def colleague(db):
     return UserFactory(email="kofi@example.org", profile__display_name="Kofi Mensah")
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state("load")
 
 
 @pytest.mark.browser

@@ -9,19 +9,12 @@ import pytest
 from kindling.accounts.tests.factories import PASSWORD, UserFactory
 from kindling.commons.models import Lineage, Need, Resource, Response
 from kindling.commons.tests.factories import ResourceFactory
-from tests.browser.checks import JOURNEY, check_page, sign_in
+from tests.browser.checks import JOURNEY, check_page, sign_in, sign_out
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-pytestmark = JOURNEY
-
-
-@pytest.fixture(autouse=True)
-def established_members(settings):
-    # Trust limits are covered by their own tests; these members have taken part for a while.
-    settings.TRUST_LEVEL_UP_DAYS = 0
-    settings.TRUST_LEVEL_UP_CONTRIBUTIONS = 0
+pytestmark = [*JOURNEY, pytest.mark.usefixtures("established_members")]
 
 
 @pytest.fixture
@@ -37,11 +30,6 @@ def asker(db):
 @pytest.fixture
 def helper(db):
     return UserFactory(email="kwame@example.org", profile__display_name="Kwame Mensah")
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state("load")
 
 
 @pytest.mark.browser

@@ -12,17 +12,12 @@ from kindling.commons.models import Resource
 from kindling.commons.tests.factories import ResourceFactory
 from kindling.moderation import actions
 from kindling.moderation.queries import has_blocked
-from tests.browser.checks import JOURNEY, check_page, sign_in
+from tests.browser.checks import JOURNEY, check_page, sign_in, sign_out
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 pytestmark = JOURNEY
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    page.wait_for_load_state("load")
 
 
 @pytest.mark.browser

@@ -20,19 +20,12 @@ from kindling.commons.tests.factories import (
     ResponseFactory,
 )
 from kindling.notifications.models import Notification
-from tests.browser.checks import JOURNEY, check_page, sign_in
+from tests.browser.checks import JOURNEY, check_page, sign_in, sign_out
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
-pytestmark = JOURNEY
-
-
-@pytest.fixture(autouse=True)
-def established_members(settings):
-    # Trust limits are covered by their own tests; these members have taken part for a while.
-    settings.TRUST_LEVEL_UP_DAYS = 0
-    settings.TRUST_LEVEL_UP_CONTRIBUTIONS = 0
+pytestmark = [*JOURNEY, pytest.mark.usefixtures("established_members")]
 
 
 @pytest.fixture
@@ -48,11 +41,6 @@ def member(db):
 @pytest.fixture
 def colleague(db):
     return UserFactory(email="kwame@example.org", profile__display_name="Kwame Mensah")
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    page.get_by_role("navigation", name="Account").get_by_role("link", name="Sign in").wait_for()
 
 
 def header_search(page: Page) -> Locator:
