@@ -41,6 +41,8 @@ FACET_KINDS = ("subject", "grade", "habit", "tag")
 FACET_TAG_KIND = {"subject": "subject", "grade": "grade", "habit": "habit", "tag": "free"}
 MAX_PAGE = 10_000
 MIN_TERM_LENGTH = 2
+# "Did you mean" writes its words as the best of this many newest matches of them writes them.
+SUGGESTION_CANDIDATES = 20
 # Related content: how many full-text matches are re-ranked by meaning, and how much meaning
 # counts against words (an even mix of the two, each scaled to [0, 1]).
 SEMANTIC_CANDIDATES = 100
@@ -258,7 +260,7 @@ def _suggest(viewer: User | AnonymousUser, terms: list[str]) -> str:
     if not fulltext.kind_counts(matching):
         return ""
     # The index holds stems ("photosynthesi"): each is shown as the best match writes it.
-    best = fulltext.ranked(matching, limit=1)
+    best = fulltext.ranked(matching, limit=1, candidates=SUGGESTION_CANDIDATES)
     marked = _MARKED.findall("".join(f"{r['title_marked']} {r['snippet_marked']}" for r in best))
     return " ".join(
         _as_written(term, marked) if i in changed else term for i, term in enumerate(suggested)
