@@ -257,10 +257,10 @@ def _suggest(viewer: User | AnonymousUser, terms: list[str]) -> str:
     if not changed:
         return ""
     matching = _matching(suggested, "all", visible_documents(viewer))
-    if not fulltext.kind_counts(matching):
+    best = fulltext.ranked(matching, limit=1, candidates=SUGGESTION_CANDIDATES)
+    if not best:  # the suggestion would find nothing the viewer may see
         return ""
     # The index holds stems ("photosynthesi"): each is shown as the best match writes it.
-    best = fulltext.ranked(matching, limit=1, candidates=SUGGESTION_CANDIDATES)
     marked = _MARKED.findall("".join(f"{r['title_marked']} {r['snippet_marked']}" for r in best))
     return " ".join(
         _as_written(term, marked) if i in changed else term for i, term in enumerate(suggested)
