@@ -460,10 +460,11 @@ def recent_floor() -> int | None:
     return None if is_sqlite() else _recent_floor.get()[0]
 
 
-def recent_index_due(newest_id: int) -> bool:
-    """Whether documents up to ``newest_id`` leave the recent index holding more than twice
-    ``RECENT_DOCUMENTS`` ids (a process may know the floor a minute late: no harm)."""
-    floor = recent_floor()
+def recent_index_due(newest_id: int, floor: int | None = None) -> bool:
+    """Whether documents up to ``newest_id`` leave the recent index (floor ``floor``, by default
+    as this process last read it: a minute late does no harm) holding more than twice
+    ``RECENT_DOCUMENTS`` ids."""
+    floor = recent_floor() if floor is None else floor
     return floor is not None and newest_id - floor > 2 * RECENT_DOCUMENTS
 
 
@@ -479,7 +480,7 @@ def refresh_recent_index(*, force: bool = False) -> int | None:
         return None
     _lowest, top = document_id_range()
     floor = _read_recent_floor()[0]
-    if not force and floor is not None and top - floor <= 2 * RECENT_DOCUMENTS:
+    if not force and floor is not None and not recent_index_due(top, floor):
         return None
     new_floor = max(top - RECENT_DOCUMENTS, 0)
     concurrently = "" if connection.in_atomic_block else " CONCURRENTLY"
