@@ -807,9 +807,8 @@ def vocabulary_near(term: str, *, limit: int = 5000) -> list[str]:
             cursor.execute(
                 "SELECT word FROM ts_stat(%s) "
                 "WHERE left(word, 1) = %s AND length(word) BETWEEN %s AND %s "
-                "AND word !~ '^f[sghf][0-9a-f]*0$' "
-                "ORDER BY ndoc DESC LIMIT %s",
-                [newest, first, low, high, limit],
+                "AND word !~ %s ORDER BY ndoc DESC LIMIT %s",
+                [newest, first, low, high, f"^{_FACET_SHAPED.pattern}$", limit],
             )
         words = [row[0] for row in cursor.fetchall()]
     cache.set(key, words, VOCABULARY_SECONDS)
