@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from itertools import chain
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -66,18 +65,12 @@ class TagStats:
 @dataclass(frozen=True)
 class TagColumn:
     """Candidates' record in one tag: by user id, and as arrays for scoring
-    (``HelperIndex.tag_column`` makes one). ``helped``: needs answered plus resources built on
+    (``TagTable.column`` makes one). ``helped``: needs answered plus resources built on
     in the tag, per position."""
 
     stats: Mapping[int, TagStats]
     positions: npt.NDArray[np.int64]
     helped: npt.NDArray[np.float64]
-
-
-def tag_record(responses: Any, built_on: Any) -> Any:
-    """What the tag signal counts of a member's record in a tag (numbers or arrays): needs they
-    answered there plus resources of theirs others built on."""
-    return responses + built_on
 
 
 class TagTable:
@@ -125,7 +118,8 @@ class TagTable:
         return TagColumn(
             stats=_TableStats(self, rows),
             positions=positions,
-            helped=tag_record(self.counts[rows, 0], self.counts[rows, 3]).astype(np.float64),
+            # What the tag signal counts: needs answered there plus resources others built on.
+            helped=(self.counts[rows, 0] + self.counts[rows, 3]).astype(np.float64),
         )
 
 
@@ -298,19 +292,6 @@ class HelperIndex:
         found = self._sorted_users[where] == user_ids
         return self._by_user[where[found]], found
 
-    def tag_column(self, stats: Mapping[int, TagStats]) -> TagColumn:
-        """Records in one tag (user id → stats) laid out for ``rank``."""
-        known = {uid: s for uid, s in stats.items() if uid in self.positions}
-        return TagColumn(
-            stats=known,
-            positions=np.fromiter((self.positions[uid] for uid in known), np.int64, len(known)),
-            helped=np.fromiter(
-                (tag_record(s.responses, s.built_on) for s in known.values()),
-                np.float64,
-                len(known),
-            ),
-        )
-
     def rank(
         self,
         query: HelpQuery,
@@ -436,12 +417,24 @@ def rank_helpers(
     if not candidates:
         return []
     index = HelperIndex(candidates)
+    slugs = list(dict.fromkeys(query.tags))  # each numbered as a tag of its own
+    table = TagTable(
+        [
+            (i, c.user_id, s.score, s.responses, s.helpful, s.useful_votes, s.built_on)
+            for i, slug in enumerate(slugs)
+            for c in candidates
+            if (s := c.tags.get(slug))
+        ],
+        {
+            i: c.tags[slug].name
+            for i, slug in enumerate(slugs)
+            for c in candidates
+            if slug in c.tags
+        },
+    )
     return index.rank(
         query,
-        tags={
-            slug: index.tag_column({c.user_id: c.tags[slug] for c in candidates if slug in c.tags})
-            for slug in query.tags
-        },
+        tags={slug: table.column(index, [i]) for i, slug in enumerate(slugs)},
         limit=limit,
         now=now,
         phrases=phrases,
