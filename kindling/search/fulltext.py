@@ -28,14 +28,16 @@ Mode = Literal["all", "any"]
 class Matching:
     """What one full-text search matches: documents holding all or any of the terms (already
     tokenized, ``text_terms``), among those the visibility filter lets through (the SQL of a
-    condition on the documents table, and its parameters); on SQLite also every facet (tag
-    kind, slug), matched inside FTS5. PostgreSQL's facets are part of the filter."""
+    condition on the documents table, and its parameters), with every facet (tag kind, slug)
+    and one of the kinds: words of the full-text index, matched with the terms."""
 
     terms: list[str]
     mode: Mode
     visible_sql: str
     visible_params: Sequence[Any]
     facets: Sequence[tuple[str, str]] = ()
+    # Document kinds, any of which matches (none: every kind); words of the index like facets.
+    kinds: Sequence[str] = ()
 
 
 PG_CONFIG = "english"
@@ -109,9 +111,11 @@ PG_VECTOR = (
     "setweight(to_tsvector('{config}', left({answers}, 200000)), 'D') || "
     "to_tsvector('simple', {facets})"
 )
-# A document's facet words, from its tag rows, on PostgreSQL (the same words as on SQLite).
+# A document's facet words, its kind's and its tag rows', on PostgreSQL (the same words as on
+# SQLite).
 PG_FACET_WORDS = (
-    "COALESCE((SELECT string_agg('f' || substr(t.kind, 1, 1) || "
+    "'fk' || encode(convert_to({table}.kind, 'UTF8'), 'hex') || '0' || "
+    "COALESCE(' ' || (SELECT string_agg('f' || substr(t.kind, 1, 1) || "
     "encode(convert_to(t.slug, 'UTF8'), 'hex') || '0', ' ') "
     "FROM search_searchdocumenttag t WHERE t.document_id = {table}.id), '')"
 )
@@ -140,15 +144,17 @@ def write_documents(ids: Sequence[int]) -> None:
             )
 
 
-# SQLite keeps each document's facets (its tags' kinds and slugs) as words of a fifth FTS5
-# column, so a facet filter is part of the MATCH: FTS5 intersects the words' and the facet's
-# lists of documents, where a filter outside it would test every match of the words in turn.
-# A facet word is "f", the kind's initial, the slug's UTF-8 bytes in hex, and "0": one token
-# for the tokenizer, untouched by the stemmer, distinct for every (kind, slug).
+# SQLite keeps each document's facets (its kind, and its tags' kinds and slugs) as words of a
+# fifth FTS5 column, so a facet or type filter is part of the MATCH: FTS5 intersects the words'
+# and the facet's lists of documents, where a filter outside it would test every match of the
+# words in turn. A facet word is "f", the tag kind's initial ("k" for the document's kind), the
+# slug's UTF-8 bytes in hex, and "0": one token for the tokenizer, untouched by the stemmer,
+# distinct for every (kind, slug).
 FACET_WORD_SQL = "'f' || substr(t.kind, 1, 1) || lower(hex(t.slug)) || '0'"
+KIND_WORD_SQL = "'fk' || lower(hex({table}.kind)) || '0'"
 # Words of a member's query shaped like a facet word are left out (``text_terms``), so a query
 # never reaches the facets column and needs no column filter, which would double bm25()'s cost.
-_FACET_SHAPED = re.compile(r"f[sghf][0-9a-f]*0", re.ASCII)
+_FACET_SHAPED = re.compile(r"f[sghfk][0-9a-f]*0", re.ASCII)
 
 
 def facet_word(kind: str, slug: str) -> str:
@@ -156,11 +162,17 @@ def facet_word(kind: str, slug: str) -> str:
     return f"f{kind[:1]}{slug.encode().hex()}0"
 
 
+def kind_word(kind: str) -> str:
+    """The facets column's word for a document kind (as ``KIND_WORD_SQL`` writes it)."""
+    return facet_word("k", kind)
+
+
 def _copy_to_fts(cursor: Any, marks: str, params: list[Any]) -> None:
     """Copy documents (with their facet rows, written first) into the FTS5 table."""
     facets = (
+        f"{KIND_WORD_SQL.format(table=TABLE)} || COALESCE(' ' || "
         f"(SELECT group_concat({FACET_WORD_SQL}, ' ') FROM search_searchdocumenttag t "
-        f"WHERE t.document_id = {TABLE}.id)"
+        f"WHERE t.document_id = {TABLE}.id), '')"
     )
     cursor.execute(
         "INSERT INTO search_fts(rowid, title, body, tags, answers, facets) "
@@ -232,15 +244,12 @@ def insert_documents(
             config=PG_CONFIG, title="%s", tags="%s", body="%s", answers="%s", facets="%s"
         )
         texts = [DOCUMENT_FIELDS.index(name) + 3 for name in ("title", "tags", "body", "answers")]
-        facets: dict[int, list[str]] = {}
+        facets: dict[int, list[str]] = {row[0]: [kind_word(row[1])] for row in rows}
         for document_id, kind, slug, _name in tags:
-            facets.setdefault(document_id, []).append(facet_word(kind, slug))
+            facets[document_id].append(facet_word(kind, slug))
         cursor.executemany(
             f"INSERT INTO {TABLE} ({columns}, search_vector) VALUES ({marks}, {vector})",
-            [
-                [*value, *(value[i] for i in texts), " ".join(facets.get(value[0], ()))]
-                for value in values
-            ],
+            [[*value, *(value[i] for i in texts), " ".join(facets[value[0]])] for value in values],
         )
         _insert_tags(cursor, tags)
 
@@ -309,15 +318,31 @@ def text_terms(terms: Sequence[str]) -> list[str]:
     ]
 
 
-def fts5_query(terms: list[str], mode: Mode, facets: Sequence[tuple[str, str]] = ()) -> str:
-    """The FTS5 MATCH for the terms (``text_terms`` only, so the text columns) and every facet
-    (tag kind, slug)."""
+def fts5_query(
+    terms: list[str],
+    mode: Mode,
+    facets: Sequence[tuple[str, str]] = (),
+    kinds: Sequence[str] = (),
+) -> str:
+    """The FTS5 MATCH for the terms (``text_terms`` only, so the text columns), every facet
+    (tag kind, slug) and any of the document kinds."""
     query = fts5_all(terms) if mode == "all" else fts5_any(terms)
-    if facets:
+    if facets or kinds:
         query = f"({query})"
     for kind, slug in facets:
         query += f' AND facets : "{facet_word(kind, slug)}"'
+    if kinds:
+        query += " AND (" + " OR ".join(f'facets : "{kind_word(k)}"' for k in kinds) + ")"
     return query
+
+
+def facet_tsquery(matching: Matching) -> str:
+    """PostgreSQL's ``to_tsquery('simple', …)`` text for the facets and kinds of a match
+    ("" without either)."""
+    parts = [facet_word(kind, slug) for kind, slug in matching.facets]
+    if matching.kinds:
+        parts.append("(" + " | ".join(kind_word(k) for k in matching.kinds) + ")")
+    return " & ".join(parts)
 
 
 def _match(matching: Matching, *, matched: bool = False) -> tuple[str, list[Any], str]:
@@ -328,7 +353,7 @@ def _match(matching: Matching, *, matched: bool = False) -> tuple[str, list[Any]
     would have PostgreSQL scan the full-text index once more."""
     terms, mode = matching.terms, matching.mode
     if is_sqlite():
-        query = fts5_query(terms, mode, matching.facets)
+        query = fts5_query(terms, mode, matching.facets, matching.kinds)
         weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
         return (
             # CROSS JOIN keeps SQLite driving the query from the MATCH, never from an index of the
@@ -346,10 +371,11 @@ def _match(matching: Matching, *, matched: bool = False) -> tuple[str, list[Any]
         tsquery = f"websearch_to_tsquery('{PG_CONFIG}', %s)"
         text = " or ".join(t for t in terms if t != "or")
     params = [text]
-    if matching.facets:
+    facets = facet_tsquery(matching)
+    if facets:
         # Facet words are in the vector too: the GIN index intersects them with the words'.
         tsquery = f"tsquery_and({tsquery}, to_tsquery('simple', %s))"  # &&, as a FROM item
-        params.append(" & ".join(facet_word(kind, slug) for kind, slug in matching.facets))
+        params.append(facets)
     # Frequency by field weight, as SQLite's bm25(): ts_rank_cd (cover density, which rewards
     # words close together) cost twice as much over a window of long needs with their answers.
     rank = f"ts_rank('{PG_WEIGHTS}', {TABLE}.search_vector, q, 1)"
@@ -795,7 +821,7 @@ def vocabulary_near(term: str, *, limit: int = 5000) -> list[str]:
         if is_sqlite():
             cursor.execute(
                 "SELECT term FROM search_fts_vocab WHERE term >= %s AND term < %s "
-                "AND length(term) BETWEEN %s AND %s AND NOT term GLOB 'f[sghf]*0' "
+                "AND length(term) BETWEEN %s AND %s AND NOT term GLOB 'f[sghfk]*0' "
                 "ORDER BY doc DESC LIMIT %s",
                 [first, first + "\U0010ffff", low, high, limit],
             )

@@ -136,10 +136,15 @@ def _matching(
     mode: fulltext.Mode,
     visible: QuerySet[Any],
     facets: Sequence[tuple[str, str]] = (),
+    kinds: Sequence[str] = (),
 ) -> fulltext.Matching:
-    """What a full-text query of these terms matches among the ``visible`` documents."""
+    """What a full-text query of these terms matches among the ``visible`` documents (with
+    every facet, of one of ``kinds``: every kind when it names none or all of them)."""
     sql, params = _sql(visible)
-    return fulltext.Matching(terms, mode, sql, params, facets)
+    chosen = [kind for kind in KINDS if kind in kinds]
+    return fulltext.Matching(
+        terms, mode, sql, params, facets, chosen if len(chosen) < len(KINDS) else []
+    )
 
 
 def _hit(row: dict[str, Any]) -> Hit:
@@ -197,12 +202,10 @@ def search(
     # Facets are words of the full-text index on both databases (fulltext.FACET_WORD_SQL,
     # fulltext.PG_FACET_WORDS): the index intersects them with the query's words.
     in_match = [(FACET_TAG_KIND[key], slug) for key, slug in facets.items()]
-    visible = visible_documents(viewer)
-    if len(wanted) < len(KINDS):
-        # The kinds asked for are matched on their own: the newest matches of every kind may
-        # hold few or none of them (the newest hundred people, say). Only they are counted.
-        visible = visible.filter(kind__in=wanted)
-    matching = _matching(terms, "all", visible, in_match)
+    # The kinds asked for are matched on their own, as words of the index too: the newest
+    # matches of every kind may hold few or none of them (the newest hundred people, say).
+    # Only they are counted.
+    matching = _matching(terms, "all", visible_documents(viewer), in_match, wanted)
     # Counted among the newest CANDIDATES + 1 matches, ranked and faceted among the newest
     # CANDIDATES (fulltext._window): more matches than that show as "more than". PostgreSQL
     # finds those matches once for the three queries (None on SQLite).
@@ -303,10 +306,10 @@ def related_content(
         if word not in terms and len(terms) < MAX_RELATED_TERMS + 8:
             terms.append(word)
     terms = fulltext.text_terms(terms)
-    if not viewer.is_authenticated or not terms:
+    if not viewer.is_authenticated or not terms or not set(kinds) & set(KINDS):
         return []
     terms = _telling_terms(terms)
-    visible = visible_documents(viewer).filter(kind__in=[k for k in kinds if k in KINDS])
+    visible = visible_documents(viewer)
     if before is not None:
         visible = visible.filter(created_at__lt=before)
     excluded = set(exclude)
@@ -316,7 +319,8 @@ def related_content(
     # With meaning, more full-text matches are re-ranked; tags boost a few more otherwise.
     depth = max(SEMANTIC_CANDIDATES, limit) if meaning else limit * (3 if tags else 1)
     # Only titles are shown, so no snippets are computed.
-    rows = fulltext.ranked(_matching(terms, "any", visible), limit=depth, snippets=False)
+    matching = _matching(terms, "any", visible, kinds=kinds)
+    rows = fulltext.ranked(matching, limit=depth, snippets=False)
     hits = [_hit(row) for row in rows]
     if tags:
         wanted = {w.lower() for w in tag_words}

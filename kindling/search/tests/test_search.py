@@ -309,8 +309,10 @@ def test_facet_filters_hold_after_tag_changes_and_a_rebuild(alice):  # type: ign
     assert len(found(alice, "fraction", filters={"grade": "6-8"})) == 2
     tagged.tags.remove(free)
     assert found(alice, "fraction", filters=both) == set()
-    # On SQLite facets are words of a hidden column: searching for one finds nothing.
+    # Facets and kinds are words of the index (a hidden column on SQLite): searching for one
+    # finds nothing.
     assert found(alice, fulltext.facet_word("grade", "6-8")) == set()
+    assert found(alice, fulltext.kind_word("resource")) == set()
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's scoring shortcut")
