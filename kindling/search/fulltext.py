@@ -534,7 +534,12 @@ def document_id_range() -> tuple[int, int]:
     the primary key. PostgreSQL's window slices start at the highest and end at the lowest:
     ids need not start near 1 (a sequence never goes back, even after deletions)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM {TABLE}")
+        # Two subqueries: SQLite reads MIN or MAX from the end of the key only when it is the
+        # query's one aggregate; both in one SELECT would scan every row.
+        cursor.execute(
+            f"SELECT COALESCE((SELECT MIN(id) FROM {TABLE}), 0), "
+            f"COALESCE((SELECT MAX(id) FROM {TABLE}), 0)"
+        )
         lowest, highest = cursor.fetchone()
         return int(lowest), int(highest)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kindling.accounts.tests.factories import UserFactory
@@ -361,3 +362,18 @@ def test_facet_words_are_never_offered_as_spellings(alice):  # type: ignore[no-u
     assert found(alice, "kite", filters={"subject": "arts"}) == {("resource", resource.pk)}
     assert word not in fulltext.vocabulary_near(word[:-1] + "1")
     assert not [w for w in fulltext.vocabulary_near("fs") if w.startswith("fs6")]
+
+
+def test_the_document_id_range_is_read_from_the_ends_of_the_key(alice):  # type: ignore[no-untyped-def]
+    ResourceFactory(title="Kite diagrams")
+    NeedFactory(title="Kite diagrams for grade 4")
+    ids = list(SearchDocument.objects.values_list("id", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        assert fulltext.document_id_range() == (min(ids), max(ids))
+    if connection.vendor == "sqlite":  # PostgreSQL plans a small table as it likes
+        (query,) = queries.captured_queries
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+        # Not "SCAN search_searchdocument …", a read of every row (MIN and MAX in one SELECT).
+        assert "SCAN search_searchdocument" not in plan, plan
