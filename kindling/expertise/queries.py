@@ -197,11 +197,14 @@ def who_can_help(
     ``embeddings.SHORT_QUERY_TOKENS``; a caller that has the text encoded at another length
     already passes that length).
     """
-    from kindling.expertise.similar_needs import similar_needs_fit
+    from kindling.expertise.similar_needs import similar_needs_fit, start_reading
 
     helpers = _helpers.get()
     if not len(helpers.index):
         return []
+    # The model reads the text on another thread while the database is asked who is excluded
+    # and the other signals are computed; the ranking asks for the fit last.
+    start_reading(text, tokens=reading)
     slugs = _tag_slugs(tags)
     return helpers.index.rank(
         HelpQuery(text=text, tags=slugs),
@@ -211,7 +214,7 @@ def who_can_help(
         now=now or timezone.now(),
         phrases=_translated_phrases(),
         explain_top=explain_top,
-        similar_needs=similar_needs_fit(text, tokens=reading),
+        similar_needs=lambda: similar_needs_fit(text, tokens=reading),
     )
 
 

@@ -49,6 +49,9 @@ WEIGHT_SIMILAR = 0.2
 # "Answered needs like this one" is said of candidates with at least this share of the best fit.
 SIMILAR_REASON = 0.5
 
+# User id → how much they answered needs like the query's, or a function giving it (or None).
+SimilarNeeds = Mapping[int, float] | Callable[[], Mapping[int, float] | None] | None
+
 
 @dataclass(frozen=True)
 class TagStats:
@@ -302,13 +305,15 @@ class HelperIndex:
         now: datetime,
         phrases: Phrasebook = ENGLISH,
         explain_top: int | None = None,
-        similar_needs: Mapping[int, float] | None = None,
+        similar_needs: SimilarNeeds = None,
     ) -> list[Suggestion]:
         """The ``limit`` candidates best able to help with ``query`` (all of them if None).
 
         ``tags``: candidates' record in each of the query's tags (slug → column).
         Reasons are written for the first ``explain_top`` suggestions (all returned if None).
-        ``similar_needs`` (user id → fit, see the module docstring) adds the semantic signal.
+        ``similar_needs`` (user id → fit, see the module docstring) adds the semantic signal;
+        given as a function, it is called once the other signals are computed (so the caller
+        can have the query encoded meanwhile).
         """
         n = len(self.candidates)
         kept = np.ones(n, bool)
@@ -343,7 +348,7 @@ class HelperIndex:
         factors = np.array([activity_at(1.0, moment, now) for moment in self.moments])
         active = np.sqrt(np.maximum(self.activity * factors[self.moment_of], 0.0))
 
-        similar = similar_needs or {}
+        similar = (similar_needs() if callable(similar_needs) else similar_needs) or {}
         fit = np.zeros(n)
         for uid, value in similar.items():
             position = self.positions.get(uid)
@@ -411,7 +416,7 @@ def rank_helpers(
     now: datetime,
     phrases: Phrasebook = ENGLISH,
     explain_top: int | None = None,
-    similar_needs: Mapping[int, float] | None = None,
+    similar_needs: SimilarNeeds = None,
 ) -> list[Suggestion]:
     """Rank ``candidates`` (with their tags) once; see ``HelperIndex.rank``."""
     if not candidates:

@@ -65,6 +65,11 @@ def _load() -> tuple[Any, Any, Any]:
 _answered = Snapshot(_load, _version, recheck_seconds=RECHECK_SECONDS)
 
 
+def start_reading(text: str, *, tokens: int | None = None) -> None:
+    """Have the model begin reading ``text`` on another thread, for ``similar_needs_fit``."""
+    semantic.start_query_vector(text, tokens=tokens or semantic.embeddings.SHORT_QUERY_TOKENS)
+
+
 def similar_needs_fit(text: str, *, tokens: int | None = None) -> dict[int, float] | None:
     """Member id → how much they answered needs like ``text`` (members above zero only), the
     text read up to ``tokens`` tokens (by default ``embeddings.SHORT_QUERY_TOKENS``)."""

@@ -174,3 +174,25 @@ def test_tags_sharing_a_slug_keep_each_members_stronger_record():
     ranked = index.rank(HelpQuery(text="", tags=["science"]), tags={"science": column}, now=NOW)
     assert [s.user_id for s in ranked][:2] == [3, 7]
     assert ranked[0].reasons[0] == "answered 5 needs tagged science, 1 marked helpful"
+
+
+def test_the_similar_needs_fit_may_be_given_as_a_function_called_once():
+    query = HelpQuery(text="music for a choir", tags=[])
+    candidates = [_rubric_expert(), _newcomer()]
+    words_only = rank_helpers(query, candidates, now=NOW)
+    calls = []
+
+    def fit() -> dict[int, float]:
+        calls.append(1)
+        return {1: 5.0}
+
+    given = rank_helpers(query, candidates, now=NOW, similar_needs={1: 5.0})
+    asked = rank_helpers(query, candidates, now=NOW, similar_needs=fit)
+    assert calls == [1]
+    assert [(s.user_id, s.score, s.reasons) for s in asked] == [
+        (s.user_id, s.score, s.reasons) for s in given
+    ]
+    assert asked[0].score != next(s.score for s in words_only if s.user_id == asked[0].user_id)
+    assert rank_helpers(query, candidates, now=NOW, similar_needs=lambda: None)[0].score == (
+        words_only[0].score
+    )
