@@ -377,3 +377,31 @@ def test_the_document_id_range_is_read_from_the_ends_of_the_key(alice):  # type:
             plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
         # Not "SCAN search_searchdocument …", a read of every row (MIN and MAX in one SELECT).
         assert "SCAN search_searchdocument" not in plan, plan
+
+
+def test_facets_and_types_filter_without_changing_scores(alice):  # type: ignore[no-untyped-def]
+    grade = Tag.objects.get_or_create(kind="grade", slug="3-5", defaults={"name": "Grades 3–5"})[0]
+    for n in range(3):
+        ResourceFactory(title=f"Kite diagrams {n}", body="kite " * n + "wind tunnel").tags.add(
+            grade
+        )
+        NeedFactory(title=f"Kite diagrams needed {n}", details="kite " * n + "and wind")
+
+    def scores(query, **kwargs):  # type: ignore[no-untyped-def]
+        return {(h.kind, h.object_id): h.score for h in search(alice, query, **kwargs).hits}
+
+    def related(**kwargs):  # type: ignore[no-untyped-def]
+        return {
+            (h.kind, h.object_id): h.score
+            for h in related_content(alice, "kite wind diagrams tunnel", limit=10, **kwargs)
+        }
+
+    every = scores("kite wind")
+    resources = scores("kite wind", kinds=["resource"])
+    graded = scores("kite wind", filters={"grade": "3-5"})
+    assert len(resources) == 3
+    assert graded == resources == {key: every[key] for key in resources}
+    everything = related(kinds=("resource", "need", "response", "circle", "person"))
+    needs = related(kinds=("need",))
+    assert len(needs) == 3
+    assert needs == {key: everything[key] for key in needs}
