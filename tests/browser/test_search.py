@@ -105,6 +105,10 @@ def test_a_member_searches_refines_by_type_and_tag_and_opens_a_result(
     page.wait_for_url("**tag=inquiry**")
     check_page(page)
     assert hit_titles(page) == ["Photosynthesis lab with floating leaf discs"]
+    # The tag in use is marked as the current one, and offered for removal by its name.
+    assert facets.get_by_role("link", name="inquiry", exact=True).count() == 0
+    assert facets.locator('li[aria-current="true"]').inner_text().startswith("inquiry")
+    assert facets.get_by_role("link", name="Remove filter “inquiry”").count() == 1
 
     page.get_by_role("link", name="Photosynthesis lab with floating leaf discs").click()
     page.wait_for_url(f"**{lab.get_absolute_url()}")

@@ -232,7 +232,37 @@ def test_a_circle_turning_invite_only_hides_its_content_from_outsiders(bob):  # 
 def test_the_search_page_suggests_a_spelling_that_finds_something(alice_client):  # type: ignore[no-untyped-def]
     ResourceFactory(title="Photosynthesis investigation")
     response = alice_client.get(reverse("search:search"), {"q": "photosinthesis"})
-    assert "Did you mean:" in response.content.decode()
+    page = response.content.decode()
+    assert "Did you mean:" in page
+    assert 'class="search-count"' not in page  # no "(0)" beside every type when nothing matched
+
+
+def test_did_you_mean_keeps_the_type_and_tag_filters(alice_client):  # type: ignore[no-untyped-def]
+    grade = Tag.objects.get_or_create(kind="grade", slug="6-8", defaults={"name": "Grades 6–8"})[0]
+    ResourceFactory(title="Photosynthesis investigation").tags.add(grade)
+    response = alice_client.get(
+        reverse("search:search"),
+        {"q": "photosinthesis", "type": "resource", "grade": "6-8", "page": "2"},
+    )
+    assert response.context["results"].suggestion == "photosynthesis"
+    page = response.content.decode()
+    assert 'href="?q=photosynthesis&amp;type=resource&amp;grade=6-8"' in page
+    assert "Remove filter “6-8”" in page  # no facet to name it by: its slug
+
+
+def test_a_tag_filter_in_use_is_marked_and_named_not_offered_again(alice_client):  # type: ignore[no-untyped-def]
+    grade = Tag.objects.get_or_create(kind="grade", slug="6-8", defaults={"name": "Grades 6–8"})[0]
+    science = Tag.objects.get_or_create(
+        kind="subject", slug="science", defaults={"name": "Science"}
+    )[0]
+    ResourceFactory(title="Kite plan").tags.add(grade, science)
+    response = alice_client.get(reverse("search:search"), {"q": "kite", "grade": "6-8"})
+    page = response.content.decode()
+    assert '<li aria-current="true"><strong>Grades 6–8</strong>' in page
+    assert page.count('href="?q=kite&amp;grade=6-8"') == 1  # "Everything", not the grade again
+    assert 'href="?q=kite"' in page
+    assert "Remove filter “Grades 6–8”" in page
+    assert 'href="?q=kite&amp;grade=6-8&amp;subject=science">Science</a>' in page
 
 
 def test_a_misspelling_found_only_in_hidden_content_suggests_nothing(alice):  # type: ignore[no-untyped-def]
