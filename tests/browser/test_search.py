@@ -87,7 +87,7 @@ def test_a_member_searches_refines_by_type_and_tag_and_opens_a_result(
     titles = hit_titles(page)
     assert titles[0] == "Photosynthesis lab with floating leaf discs"
     assert "Photosynthesis stomata secret" not in titles
-    # The need, and the member's response to it (under the need's title), match too.
+    # The need, and the member's response to it (listed as a reply to it), match too.
     assert page.get_by_role("heading", name="4 results").count() == 1
     # The query's word is marked in titles and snippets, and nothing else is.
     assert page.locator(".search-hit").first.locator("h3 mark").inner_text() == "Photosynthesis"

@@ -229,6 +229,14 @@ def test_a_circle_turning_invite_only_hides_its_content_from_outsiders(bob):  # 
     assert found(bob, "makerspace") == set()
 
 
+def test_a_response_is_listed_as_a_reply_to_its_need(alice_client):  # type: ignore[no-untyped-def]
+    need = NeedFactory(title="Quiet <classroom>", details="Too loud.")
+    ResponseFactory(need=need, body="Use a noise meter on the board.")
+    page = alice_client.get(reverse("search:search"), {"q": "noise meter"}).content.decode()
+    assert "In reply to “Quiet &lt;classroom&gt;”" in page  # the need's title, escaped
+    assert page.count("Quiet &lt;classroom&gt;") == 2  # the need's own hit, and the reply's
+
+
 def test_the_search_page_suggests_a_spelling_that_finds_something(alice_client):  # type: ignore[no-untyped-def]
     ResourceFactory(title="Photosynthesis investigation")
     response = alice_client.get(reverse("search:search"), {"q": "photosinthesis"})
