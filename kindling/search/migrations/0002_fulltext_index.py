@@ -1,8 +1,8 @@
 """The full-text index itself: an FTS5 table on SQLite, a GIN index on PostgreSQL."""
 
-from typing import Any
-
 from django.db import migrations
+
+from kindling.search.migrations._vendor import run_sql
 
 SQLITE_CREATE = [
     "CREATE VIRTUAL TABLE search_fts USING fts5("
@@ -16,20 +16,12 @@ POSTGRES_CREATE = [
 POSTGRES_DROP = ["DROP INDEX IF EXISTS search_document_vector_idx"]
 
 
-def _run(statements: dict[str, list[str]]) -> Any:
-    def run(apps: Any, schema_editor: Any) -> None:
-        for sql in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0001_search_documents")]
 
     operations = [
         migrations.RunPython(
-            _run({"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE}),
-            _run({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}),
+            run_sql({"sqlite": SQLITE_CREATE, "postgresql": POSTGRES_CREATE}),
+            run_sql({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}),
         )
     ]

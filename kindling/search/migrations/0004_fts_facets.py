@@ -7,9 +7,9 @@ copy reads every document once: on a large index (400,000 documents) it takes a 
 Nothing changes on PostgreSQL.
 """
 
-from typing import Any
-
 from django.db import migrations
+
+from kindling.search.migrations._vendor import run_sql
 
 FACET_WORD = "'f' || substr(t.kind, 1, 1) || lower(hex(t.slug)) || '0'"
 TOKENIZE = "tokenize = 'porter unicode61 remove_diacritics 2'"
@@ -34,16 +34,7 @@ BACKWARD = [
 ]
 
 
-def _sqlite(statements: list[str]) -> Any:
-    def run(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor == "sqlite":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0003_semantic_vectors")]
 
-    operations = [migrations.RunPython(_sqlite(FORWARD), _sqlite(BACKWARD))]
+    operations = [migrations.RunPython(run_sql({"sqlite": FORWARD}), run_sql({"sqlite": BACKWARD}))]

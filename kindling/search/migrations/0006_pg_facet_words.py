@@ -6,9 +6,9 @@ Only documents with tags are rewritten (a few minutes for 300,000 of them). Noth
 SQLite, whose fifth FTS5 column holds the same words (migration 0004).
 """
 
-from typing import Any
-
 from django.db import migrations
+
+from kindling.search.migrations._vendor import run_sql
 
 WORDS = (
     "SELECT t.document_id, string_agg('f' || substr(t.kind, 1, 1) || "
@@ -27,15 +27,11 @@ BACKWARD = (
 )
 
 
-def _run(sql: str) -> Any:
-    def run(apps: Any, schema_editor: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0005_recent_index")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
+    operations = [
+        migrations.RunPython(
+            run_sql({"postgresql": [FORWARD]}), run_sql({"postgresql": [BACKWARD]})
+        )
+    ]

@@ -7,9 +7,9 @@ SQLite copies every document into the FTS5 table again (a few minutes for 400,00
 PostgreSQL adds the word to every vector (about as long).
 """
 
-from typing import Any
-
 from django.db import migrations
+
+from kindling.search.migrations._vendor import run_sql
 
 TAG_WORD = "'f' || substr(t.kind, 1, 1) || lower(hex(t.slug)) || '0'"
 SQLITE_KIND_WORD = "'fk' || lower(hex(d.kind)) || '0'"
@@ -41,21 +41,12 @@ PG_BACKWARD = [
 ]
 
 
-def _run(sqlite: list[str], postgresql: list[str]) -> Any:
-    def run(apps: Any, schema_editor: Any) -> None:
-        vendor = schema_editor.connection.vendor
-        for sql in sqlite if vendor == "sqlite" else postgresql if vendor == "postgresql" else []:
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0006_pg_facet_words")]
 
     operations = [
         migrations.RunPython(
-            _run(_sqlite_copy(SQLITE_KIND_WORD), PG_FORWARD),
-            _run(_sqlite_copy(""), PG_BACKWARD),
+            run_sql({"sqlite": _sqlite_copy(SQLITE_KIND_WORD), "postgresql": PG_FORWARD}),
+            run_sql({"sqlite": _sqlite_copy(""), "postgresql": PG_BACKWARD}),
         )
     ]
