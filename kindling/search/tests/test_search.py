@@ -443,3 +443,18 @@ def test_facets_and_types_filter_without_changing_scores(alice):  # type: ignore
     needs = related(kinds=("need",))
     assert len(needs) == 3
     assert needs == {key: everything[key] for key in needs}
+
+
+def test_search_links_change_one_filter_in_its_place_and_go_to_page_one(rf):  # type: ignore[no-untyped-def]
+    from django.template import Context
+
+    from kindling.search.templatetags.search_tags import search_url
+
+    request = rf.get("/search/", {"q": "kite & wind", "type": ["need", "resource"], "page": "3"})
+    context = Context({"request": request})
+    assert search_url(context, "q", "kites") == "?q=kites&type=need&type=resource"
+    assert search_url(context, "type", "circle") == "?q=kite+%26+wind&type=circle"
+    assert search_url(context, "type") == "?q=kite+%26+wind"
+    assert (
+        search_url(context, "grade", "6-8") == "?q=kite+%26+wind&type=need&type=resource&grade=6-8"
+    )
