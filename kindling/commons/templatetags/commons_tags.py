@@ -13,9 +13,9 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
+from kindling.core.moments import ago
 from kindling.core.urlcache import url_with_id
 
 register = template.Library()
@@ -35,7 +35,7 @@ def byline(author: Any, when: Any, circle: Any = None, attribution: str = "") ->
     moment = format_html(
         '<time datetime="{}">{}</time>',
         timezone.localtime(when).isoformat() if timezone.is_aware(when) else when.isoformat(),
-        _("%(ago)s ago") % {"ago": timesince(when)},
+        ago(when),
     )
     where = (
         format_html(' · {} <a href="{}">{}</a>', _("in"), circle.get_absolute_url(), circle.name)

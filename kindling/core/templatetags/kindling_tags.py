@@ -1,10 +1,13 @@
 """Template helpers used across apps."""
 
+from datetime import datetime
+
 from django import template
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
 from kindling.core.markdown import render_markdown, render_plain_excerpt
+from kindling.core.moments import ago
 
 register = template.Library()
 
@@ -49,3 +52,9 @@ def get_item_filter(mapping: object, key: object) -> object:
         return mapping[key]  # type: ignore[index]
     except (KeyError, TypeError, IndexError):
         return None
+
+
+@register.filter(name="ago")
+def ago_filter(value: object) -> str:
+    """How long ago a moment was: "just now", "3 days ago" ("" for no moment)."""
+    return ago(value) if isinstance(value, datetime) else ""
