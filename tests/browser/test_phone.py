@@ -51,3 +51,30 @@ def test_home_and_member_list_fit_a_phone(phone_page):
     assert_fits_the_screen(page)
     assert page.get_by_role("link", name="Ana Lucía Featherstonehaugh-Montgomery").is_visible()
     assert page.get_by_text("2 members").is_visible()
+
+
+@pytest.mark.browser
+def test_search_results_come_before_the_filters_on_a_phone(phone_page):
+    from kindling.commons.tests.factories import ResourceFactory
+
+    page = phone_page
+    UserFactory(email="kwame@example.org", profile__display_name="Kwame Mensah")
+    for n in range(3):
+        ResourceFactory(title=f"Kite diagrams {n}", body="Wind and kites.")
+
+    sign_in(page, "kwame@example.org", PASSWORD)
+    page.goto("/search/?q=kite")
+    check_page(page)
+    assert_fits_the_screen(page)
+    first_hit = page.locator(".search-hit").first.bounding_box()
+    filters = page.get_by_role("complementary", name="Refine").bounding_box()
+    assert first_hit is not None
+    assert filters is not None
+    assert first_hit["y"] < filters["y"]
+    page.get_by_role("link", name="Refine by type and tag").click()
+    page.wait_for_url("**#refine")
+    assert (
+        page.get_by_role("complementary", name="Refine")
+        .get_by_role("link", name="Resources")
+        .is_visible()
+    )
