@@ -229,6 +229,12 @@ def test_a_circle_turning_invite_only_hides_its_content_from_outsiders(bob):  # 
     assert found(bob, "makerspace") == set()
 
 
+def test_the_search_box_is_not_called_optional(alice_client):  # type: ignore[no-untyped-def]
+    page = alice_client.get(reverse("search:search")).content.decode()
+    assert '<label for="id_q">Search</label>' in page
+    assert "(optional)" not in page
+
+
 def test_a_response_is_listed_as_a_reply_to_its_need(alice_client):  # type: ignore[no-untyped-def]
     need = NeedFactory(title="Quiet <classroom>", details="Too loud.")
     ResponseFactory(need=need, body="Use a noise meter on the board.")
