@@ -15,10 +15,15 @@ from django.utils import translation
 
 from kindling.accounts.models import User
 from kindling.accounts.tests.factories import UserFactory
+from kindling.core import snapshot
 from kindling.core.snapshot import clear_all as clear_snapshots
 
 # Fixtures more than one app's tests use.
 pytest_plugins = ["kindling.search.tests.fixtures"]
+
+# Snapshots are built again in the asking thread: a test's writes sit in a transaction that
+# a building thread's own connection would not see (the background path has its own tests).
+snapshot.BACKGROUND = False
 
 
 @pytest.fixture(autouse=True)

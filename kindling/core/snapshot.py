@@ -5,19 +5,33 @@ every answered need's vector: loading those for each request would cost more tha
 A ``Snapshot`` keeps the built value in the process and asks a cheap version query (a count and
 a latest timestamp, say) whether it is still current, at most once every ``recheck_seconds``;
 different processes may disagree for that long, never longer.
+
+Building one can take a second or two on a large community (ten thousand members' text
+profiles). A snapshot made with ``background=True`` builds only its first value in the request
+that asks for it; once its data changes, requests go on getting the value they had while one
+thread builds the new one, so no member waits for it.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
+from django.db import connections
+
+logger = logging.getLogger(__name__)
+
 T = TypeVar("T")
 
 # Every snapshot made, so tests can start each from nothing (see the root conftest).
 _all: list[Snapshot[object]] = []
+
+# Whether snapshots made with background=True may build on another thread. The tests turn it
+# off: a test's writes sit in a transaction that another thread's connection cannot see.
+BACKGROUND = True
 
 
 class Snapshot(Generic[T]):
@@ -29,14 +43,17 @@ class Snapshot(Generic[T]):
         version: Callable[[], Hashable],
         *,
         recheck_seconds: float = 60.0,
+        background: bool = False,
     ) -> None:
         self._load = load
         self._version_of = version
         self.recheck_seconds = recheck_seconds
+        self.background = background
         self._lock = threading.Lock()
         self._value: T | None = None
         self._version: Hashable = None
         self._checked_at = 0.0
+        self._building: threading.Thread | None = None
         _all.append(self)  # type: ignore[arg-type]
 
     def get(self) -> T:
@@ -46,17 +63,47 @@ class Snapshot(Generic[T]):
             return value
         version = self._version_of()
         with self._lock:
-            if self._value is None or version != self._version:
-                self._value = self._load()
-                self._version = version
             self._checked_at = now
+            if self._value is not None and version == self._version:
+                return self._value
+            if self._value is not None and self.background and BACKGROUND:
+                if self._building is None:  # one build at a time; the stale value meanwhile
+                    self._building = threading.Thread(
+                        target=self._build, args=(version,), name="snapshot", daemon=True
+                    )
+                    self._building.start()
+                return self._value
+            self._value = self._load()
+            self._version = version
             return self._value
+
+    def _build(self, version: Hashable) -> None:
+        try:
+            value = self._load()
+            with self._lock:
+                if self._building is threading.current_thread():  # not cleared meanwhile
+                    self._value = value
+                    self._version = version
+        except Exception:  # the stale value stays; the next recheck tries again
+            logger.exception("A snapshot could not be built again; keeping the one it had.")
+        finally:
+            with self._lock:
+                if self._building is threading.current_thread():
+                    self._building = None
+            connections.close_all()  # this thread's own connections
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for a build on another thread to finish (for tests and benchmarks)."""
+        building = self._building
+        if building is not None:
+            building.join(timeout)
 
     def clear(self) -> None:
         with self._lock:
             self._value = None
             self._version = None
             self._checked_at = 0.0
+            self._building = None
 
 
 def clear_all() -> None:

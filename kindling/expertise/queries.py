@@ -158,8 +158,8 @@ def _load_helpers() -> _Helpers:
 
 # Decoding ten thousand JSON term maps and indexing them, and reading every member's expertise,
 # takes a second or two: done once per process, again at most once a minute when some member's
-# expertise was recomputed.
-_helpers = Snapshot(_load_helpers, profiles_version, recheck_seconds=60.0)
+# expertise was recomputed (then on another thread, the previous index answering meanwhile).
+_helpers = Snapshot(_load_helpers, profiles_version, recheck_seconds=60.0, background=True)
 
 
 def _tag_slugs(tags: Iterable[Tag | str]) -> list[str]:

@@ -62,7 +62,7 @@ def _load() -> tuple[Any, Any, Any]:
 
 # The version is asked for at most every RECHECK_SECONDS: its two aggregates cost more than the
 # scoring itself on a large commons, and a minute-old fit is good enough.
-_answered = Snapshot(_load, _version, recheck_seconds=RECHECK_SECONDS)
+_answered = Snapshot(_load, _version, recheck_seconds=RECHECK_SECONDS, background=True)
 
 
 def start_reading(text: str, *, tokens: int | None = None) -> None:
