@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from kindling.core.models import FormSubmission
+
+# A form's token guards against its being sent twice: by a double click, a resend after a slow
+# reply, a tab reopened days later. After this long it is forgotten (``forget_old_tokens``).
+TOKEN_DAYS = 30
 
 
 class SubmissionTokenField(forms.UUIDField):
@@ -58,3 +64,10 @@ def submit_once(user: Any, token: uuid.UUID | None, create: Callable[[], Any]) -
             raise
         return winner, False
     return url, True
+
+
+def forget_old_tokens(now: Any = None) -> int:
+    """Delete the tokens older than ``TOKEN_DAYS``; returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=TOKEN_DAYS)
+    deleted, _by_model = FormSubmission.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
