@@ -169,6 +169,16 @@ def test_marking_all_read_leaves_others_notifications_alone(alice_client, alice,
     assert Notification.objects.filter(recipient=bob, read_at__isnull=True).count() == 1
 
 
+def test_the_list_heading_keeps_its_actions_in_one_block(alice_client, alice):
+    # Not a <p>: a form inside a paragraph ends it when parsed, scattering the actions.
+    NotificationFactory(recipient=alice)
+    page = alice_client.get(reverse("notifications:list")).content.decode()
+    assert '<p class="notifications__actions">' not in page
+    actions = page.split('<div class="notifications__actions">', 1)[1].split("</div>", 1)[0]
+    assert "E-mail settings" in actions
+    assert "Mark all as read" in actions
+
+
 # --- Header count -----------------------------------------------------------------------------
 
 
