@@ -69,6 +69,27 @@ def established_members(settings):  # type: ignore[no-untyped-def]
     settings.TRUST_LEVEL_UP_CONTRIBUTIONS = 0
 
 
+@pytest.fixture
+def lan(db):  # type: ignore[no-untyped-def]
+    """A science teacher of grades 6 to 8, with a name written with diacritics."""
+    from kindling.accounts.tests.factories import UserFactory
+
+    return UserFactory(
+        email="lan@example.org",
+        profile__display_name="Nguyễn Thị Lan",
+        profile__subjects=["science"],
+        profile__grade_bands=["6-8"],
+    )
+
+
+@pytest.fixture
+def kwame(db):  # type: ignore[no-untyped-def]
+    """A colleague who writes resources and answers needs."""
+    from kindling.accounts.tests.factories import UserFactory
+
+    return UserFactory(email="kwame@example.org", profile__display_name="Kwame Mensah")
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One headless Chromium for the whole session."""

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from kindling.accounts.tests.factories import PASSWORD, UserFactory
+from kindling.accounts.tests.factories import PASSWORD
 from kindling.commons.models import Lineage, Need, Resource, Response
 from kindling.commons.tests.factories import ResourceFactory
 from tests.browser.checks import JOURNEY, check_page, sign_in, sign_out
@@ -17,29 +17,14 @@ if TYPE_CHECKING:
 pytestmark = [*JOURNEY, pytest.mark.usefixtures("established_members")]
 
 
-@pytest.fixture
-def asker(db):
-    return UserFactory(
-        email="lan@example.org",
-        profile__display_name="Nguyễn Thị Lan",
-        profile__subjects=["science"],
-        profile__grade_bands=["6-8"],
-    )
-
-
-@pytest.fixture
-def helper(db):
-    return UserFactory(email="kwame@example.org", profile__display_name="Kwame Mensah")
-
-
 @pytest.mark.browser
 def test_a_member_builds_on_a_resource_asks_for_help_and_marks_what_helped(
-    page: Page, live_server, asker, helper
+    page: Page, live_server, lan, kwame
 ):
-    original = ResourceFactory(author=helper, title="Co-written science rubric")
+    original = ResourceFactory(author=kwame, title="Co-written science rubric")
 
     # 1. Publish a resource that builds on another.
-    sign_in(page, asker.email, PASSWORD)
+    sign_in(page, lan.email, PASSWORD)
     page.goto(live_server.url + original.get_absolute_url())
     check_page(page)
     page.get_by_role("link", name="Build on this").click()
@@ -77,7 +62,7 @@ def test_a_member_builds_on_a_resource_asks_for_help_and_marks_what_helped(
     sign_out(page)
 
     # 3. Another member responds.
-    sign_in(page, helper.email, PASSWORD)
+    sign_in(page, kwame.email, PASSWORD)
     page.goto(live_server.url + need.get_absolute_url())
     check_page(page)
     page.get_by_label("Your response").fill("Try glow / grow / *what if*.")
@@ -90,7 +75,7 @@ def test_a_member_builds_on_a_resource_asks_for_help_and_marks_what_helped(
     sign_out(page)
 
     # 4. The asker marks it helpful.
-    sign_in(page, asker.email, PASSWORD)
+    sign_in(page, lan.email, PASSWORD)
     page.goto(live_server.url + need.get_absolute_url())
     check_page(page)
     page.get_by_role("button", name="This helped me").click()
@@ -102,9 +87,9 @@ def test_a_member_builds_on_a_resource_asks_for_help_and_marks_what_helped(
 
 
 @pytest.mark.browser
-def test_marking_a_resource_useful_updates_in_place(page: Page, live_server, asker, helper):
-    resource = ResourceFactory(author=helper, title="Number talks for fractions")
-    sign_in(page, asker.email, PASSWORD)
+def test_marking_a_resource_useful_updates_in_place(page: Page, live_server, lan, kwame):
+    resource = ResourceFactory(author=kwame, title="Number talks for fractions")
+    sign_in(page, lan.email, PASSWORD)
     page.goto(live_server.url + resource.get_absolute_url())
     check_page(page)
     button = page.get_by_role("button", name="Useful")
@@ -113,31 +98,3 @@ def test_marking_a_resource_useful_updates_in_place(page: Page, live_server, ask
     check_page(page)
     resource.refresh_from_db()
     assert resource.useful_count == 1
-
-
-@pytest.mark.browser
-def test_while_typing_a_need_kindling_points_at_resources_and_helpers(
-    page: Page, live_server, asker, helper
-):
-    from kindling.commons.models import Tag
-    from kindling.commons.tests.factories import NeedFactory, ResponseFactory
-    from kindling.expertise.actions import recompute_all_expertise
-
-    rubrics, _ = Tag.objects.get_or_create(
-        kind="free", slug="rubrics", defaults={"name": "rubrics"}
-    )
-    ResourceFactory(author=helper, title="Co-written rubric for science projects").tags.add(rubrics)
-    for index in range(3):
-        need = NeedFactory(title=f"Rubric for a science project {index}")
-        need.tags.add(rubrics)
-        ResponseFactory(need=need, author=helper, body="Co-write the rubric criteria.", helped=True)
-    recompute_all_expertise()
-
-    sign_in(page, asker.email, PASSWORD)
-    page.goto(live_server.url + "/needs/new/")
-    page.get_by_label("What do you need?").press_sequentially("A rubric for my science project")
-    page.wait_for_selector("#need-suggestions a")
-    check_page(page)
-    assert page.get_by_role("link", name="Co-written rubric for science projects").count() == 1
-    assert page.get_by_text("Members who can help").count() == 1
-    assert page.get_by_role("link", name="Kwame Mensah").count() == 1

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from kindling.accounts.tests.factories import PASSWORD, UserFactory
+from kindling.accounts.tests.factories import PASSWORD
 from kindling.commons.models import Need, NeedInvitation, Tag
 from kindling.commons.tests.factories import (
     CircleFactory,
@@ -28,21 +28,6 @@ if TYPE_CHECKING:
 pytestmark = [*JOURNEY, pytest.mark.usefixtures("established_members")]
 
 
-@pytest.fixture
-def member(db):
-    return UserFactory(
-        email="lan@example.org",
-        profile__display_name="Nguyễn Thị Lan",
-        profile__subjects=["science"],
-        profile__grade_bands=["6-8"],
-    )
-
-
-@pytest.fixture
-def colleague(db):
-    return UserFactory(email="kwame@example.org", profile__display_name="Kwame Mensah")
-
-
 def header_search(page: Page) -> Locator:
     return page.get_by_role("banner").get_by_role("search")
 
@@ -52,34 +37,32 @@ def hit_titles(page: Page) -> list[str]:
 
 
 @pytest.mark.browser
-def test_a_member_searches_refines_by_type_and_tag_and_opens_a_result(
-    page: Page, member, colleague
-):
+def test_a_member_searches_refines_by_type_and_tag_and_opens_a_result(page: Page, lan, kwame):
     science = Tag.objects.get(kind="subject", slug="science")
     inquiry = FreeTagFactory(slug="inquiry", name="inquiry")
     lab = ResourceFactory(
-        author=colleague,
+        author=kwame,
         title="Photosynthesis lab with floating leaf discs",
         body="Leaf discs float as photosynthesis makes oxygen: time photosynthesis in the light.",
     )
     lab.tags.add(science, inquiry)
     ResourceFactory(
-        author=colleague,
+        author=kwame,
         title="Exit tickets for a plant unit",
         body="Three questions on photosynthesis.",
     ).tags.add(science)
     need = NeedFactory(
-        author=colleague, title="Hands-on photosynthesis for 6th grade", details="No lab budget."
+        author=kwame, title="Hands-on photosynthesis for 6th grade", details="No lab budget."
     )
-    ResponseFactory(need=need, author=member, body="Spinach leaves and a syringe do it.")
+    ResponseFactory(need=need, author=lan, body="Spinach leaves and a syringe do it.")
     # Content in an invite-only circle the member is not in.
-    circle = CircleFactory(name="Quiet lab", visibility="invite", created_by=colleague)
-    CircleMembershipFactory(circle=circle, user=colleague, role="owner")
+    circle = CircleFactory(name="Quiet lab", visibility="invite", created_by=kwame)
+    CircleMembershipFactory(circle=circle, user=kwame, role="owner")
     ResourceFactory(
-        author=colleague, circle=circle, title="Photosynthesis stomata secret", body="Stomata."
+        author=kwame, circle=circle, title="Photosynthesis stomata secret", body="Stomata."
     )
 
-    sign_in(page, member.email, PASSWORD)
+    sign_in(page, lan.email, PASSWORD)
     header_search(page).get_by_label("Search Kindling").fill("photosynthesis")
     header_search(page).get_by_label("Search Kindling").press("Enter")
     page.wait_for_url("**/search/?q=photosynthesis")
@@ -117,14 +100,14 @@ def test_a_member_searches_refines_by_type_and_tag_and_opens_a_result(
 
 @pytest.mark.browser
 def test_a_misspelled_search_offers_the_right_word_and_private_circles_stay_private(
-    page: Page, member, colleague
+    page: Page, lan, kwame
 ):
-    ResourceFactory(author=colleague, title="Photosynthesis lab", body="Leaf discs in the light.")
-    circle = CircleFactory(name="Quiet lab", visibility="invite", created_by=colleague)
-    CircleMembershipFactory(circle=circle, user=colleague, role="owner")
-    ResourceFactory(author=colleague, circle=circle, title="Stomata under the microscope")
+    ResourceFactory(author=kwame, title="Photosynthesis lab", body="Leaf discs in the light.")
+    circle = CircleFactory(name="Quiet lab", visibility="invite", created_by=kwame)
+    CircleMembershipFactory(circle=circle, user=kwame, role="owner")
+    ResourceFactory(author=kwame, circle=circle, title="Stomata under the microscope")
 
-    sign_in(page, member.email, PASSWORD)
+    sign_in(page, lan.email, PASSWORD)
     page.goto("/search/")
     check_page(page)
     main = page.get_by_role("main")
@@ -154,13 +137,13 @@ def test_a_misspelled_search_offers_the_right_word_and_private_circles_stay_priv
 
 
 @pytest.mark.browser
-def test_a_visitor_who_searches_is_sent_to_sign_in_and_back_to_the_results(page: Page, member):
+def test_a_visitor_who_searches_is_sent_to_sign_in_and_back_to_the_results(page: Page, lan):
     ResourceFactory(title="Photosynthesis lab", body="Leaf discs in the light.")
     page.goto("/search/?q=photosynthesis")
     page.wait_for_url("**/accounts/login/**")
     check_page(page)
     assert page.get_by_role("search").count() == 0
-    page.get_by_label("Email").fill(member.email)
+    page.get_by_label("Email").fill(lan.email)
     page.get_by_label("Password", exact=False).first.fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/search/?q=photosynthesis")
@@ -170,24 +153,24 @@ def test_a_visitor_who_searches_is_sent_to_sign_in_and_back_to_the_results(page:
 
 @pytest.mark.browser
 def test_while_typing_a_need_the_asker_sees_helpers_with_reasons_and_invites_one(
-    page: Page, member, colleague
+    page: Page, lan, kwame
 ):
     from kindling.expertise.actions import recompute_expertise
 
     science = Tag.objects.get(kind="subject", slug="science")
     rubrics = FreeTagFactory(slug="rubrics", name="rubrics")
-    ResourceFactory(author=colleague, title="Co-written rubric for science projects").tags.add(
+    ResourceFactory(author=kwame, title="Co-written rubric for science projects").tags.add(
         science, rubrics
     )
     for index in range(3):
         answered = NeedFactory(title=f"Rubric for a science fair project {index}")
         answered.tags.add(science, rubrics)
         ResponseFactory(
-            need=answered, author=colleague, body="Co-write the rubric criteria.", helped=True
+            need=answered, author=kwame, body="Co-write the rubric criteria.", helped=True
         )
-    recompute_expertise([colleague.pk])
+    recompute_expertise([kwame.pk])
 
-    sign_in(page, member.email, PASSWORD)
+    sign_in(page, lan.email, PASSWORD)
     page.goto("/needs/new/")
     check_page(page)
     # The subject first: then the last suggestions asked for are those after the typing stops.
@@ -211,16 +194,16 @@ def test_while_typing_a_need_the_asker_sees_helpers_with_reasons_and_invites_one
     page.get_by_role("button", name="Post my need").click()
     page.wait_for_url(re.compile(r"/needs/\d+/$"))
     check_page(page)
-    need = Need.objects.get(author=member)
+    need = Need.objects.get(author=lan)
     page.get_by_role("button", name="Invite to help Kwame Mensah").click()
     page.get_by_role("status").get_by_text("Kwame Mensah is invited to help.").wait_for()
     check_page(page)
     assert page.get_by_role("button", name="Invite to help Kwame Mensah").count() == 0
     assert page.locator(".helper").get_by_text("Invited", exact=True).count() == 1
-    assert NeedInvitation.objects.filter(need=need, invited=colleague, invited_by=member).exists()
+    assert NeedInvitation.objects.filter(need=need, invited=kwame, invited_by=lan).exists()
     sign_out(page)
 
-    sign_in(page, colleague.email, PASSWORD)
+    sign_in(page, kwame.email, PASSWORD)
     page.get_by_role("navigation", name="Account").get_by_role(
         "link", name="Notifications 1 unread"
     ).click()
@@ -231,4 +214,4 @@ def test_while_typing_a_need_the_asker_sees_helpers_with_reasons_and_invites_one
     ).click()
     page.wait_for_url(f"**{need.get_absolute_url()}")
     check_page(page)
-    assert Notification.objects.get(recipient=colleague, verb="need_invitation").read_at
+    assert Notification.objects.get(recipient=kwame, verb="need_invitation").read_at
