@@ -192,7 +192,6 @@ def search(
     if not viewer.is_authenticated or not terms:
         message = "short" if query.strip() else "empty"
         return SearchResults(query, terms, [], 0, empty_page, message=message)
-    wanted = [k for k in (kinds or ()) if k in KINDS] or list(KINDS)
     facets = clean_filters(filters)
     # A facet no document has finds nothing: say so at once (one indexed lookup each), rather
     # than read every match of the words looking for one that has it.
@@ -205,30 +204,26 @@ def search(
     # The kinds asked for are matched on their own, as words of the index too: the newest
     # matches of every kind may hold few or none of them (the newest hundred people, say).
     # Only they are counted.
-    matching = _matching(terms, "all", visible_documents(viewer), in_match, wanted)
+    matching = _matching(terms, "all", visible_documents(viewer), in_match, list(kinds or ()))
     # Counted among the newest CANDIDATES + 1 matches, ranked and faceted among the newest
     # CANDIDATES (fulltext._window): more matches than that show as "more than". PostgreSQL
     # finds those matches once for the three queries (None on SQLite).
     window = fulltext.match_window(matching)
     counts = fulltext.kind_counts(matching, window=window)
     capped = sum(counts.values()) > fulltext.CANDIDATES
-    total = min(sum(count for kind, count in counts.items() if kind in wanted), fulltext.CANDIDATES)
+    total = min(sum(counts.values()), fulltext.CANDIDATES)
     if total == 0:
         return SearchResults(
             query, terms, [], 0, empty_page, counts, suggestion=_suggest(viewer, terms)
         )
-    chosen = (
-        None
-        if window is None
-        else [pk for pk, kind in window[: fulltext.CANDIDATES] if kind in wanted]
-    )
+    ids = None if window is None else [pk for pk, _kind in window[: fulltext.CANDIDATES]]
     page_obj = _paginate(total, page, per_page)
     rows = fulltext.ranked(
-        matching, limit=per_page, offset=(page_obj.number - 1) * per_page, window=chosen
+        matching, limit=per_page, offset=(page_obj.number - 1) * per_page, window=ids
     )
     tags = [
         TagFacet(kind, slug, name, count)
-        for kind, slug, name, count in fulltext.tag_counts(matching, window=chosen)
+        for kind, slug, name, count in fulltext.tag_counts(matching, window=ids)
     ]
     return SearchResults(
         query,
