@@ -370,24 +370,24 @@ def _match(matching: Matching, *, matched: bool = False) -> tuple[str, list[Any]
         # Terms are plain words (letters and digits only), so "a or b" can only mean OR.
         tsquery = f"websearch_to_tsquery('{PG_CONFIG}', %s)"
         text = " or ".join(t for t in terms if t != "or")
-    params = [text]
+    # Frequency by field weight, as SQLite's bm25(): ts_rank_cd (cover density, which rewards
+    # words close together) cost twice as much over a window of long needs with their answers.
+    rank = f"ts_rank('{PG_WEIGHTS}', {TABLE}.search_vector, q, 1)"
+    if matched:
+        return f"{TABLE}, {tsquery} q WHERE TRUE", [text], rank
     # q, the words, scores and marks up; the match also needs the facet and kind words, which
     # are in the vector too, so the GIN index intersects their lists with the words'. They
     # never score (as SQLite's facets column weighs 0): ANDed into q, they would also turn an
     # OR of words into an AND, which ts_rank scores by how close the words are.
     facets = facet_tsquery(matching)
-    matched_by = "q"
-    if facets:
-        tsquery += " q, tsquery_and(q, to_tsquery('simple', %s)) qf"  # &&, as a FROM item
-        params.append(facets)
-        matched_by = "qf"
-    else:
-        tsquery += " q"
-    # Frequency by field weight, as SQLite's bm25(): ts_rank_cd (cover density, which rewards
-    # words close together) cost twice as much over a window of long needs with their answers.
-    rank = f"ts_rank('{PG_WEIGHTS}', {TABLE}.search_vector, q, 1)"
-    condition = "TRUE" if matched else f"{TABLE}.search_vector @@ {matched_by}"
-    return f"{TABLE}, {tsquery} WHERE {condition}", params, rank
+    if not facets:
+        return f"{TABLE}, {tsquery} q WHERE {TABLE}.search_vector @@ q", [text], rank
+    return (
+        f"{TABLE}, {tsquery} q, tsquery_and(q, to_tsquery('simple', %s)) qf "  # &&, a FROM item
+        f"WHERE {TABLE}.search_vector @@ qf",
+        [text, facets],
+        rank,
+    )
 
 
 def scoring_terms(terms: list[str]) -> list[str]:
