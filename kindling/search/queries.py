@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 KINDS = tuple(DocumentKind.values)
 FACET_KINDS = ("subject", "grade", "habit", "tag")
 FACET_TAG_KIND = {"subject": "subject", "grade": "grade", "habit": "habit", "tag": "free"}
+FACET_FILTER_KEY = {kind: key for key, kind in FACET_TAG_KIND.items()}
 MAX_PAGE = 10_000
 MIN_TERM_LENGTH = 2
 # "Did you mean" writes its words as the best of this many newest matches of them writes them.
@@ -72,6 +73,11 @@ class TagFacet:
     slug: str
     name: str
     count: int
+
+    @property
+    def filter_key(self) -> str:
+        """The search filter (``FACET_KINDS``) that picks this tag: "tag" for a free tag."""
+        return FACET_FILTER_KEY[self.kind]
 
 
 @dataclass

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from kindling.search.forms import SearchForm
 from kindling.search.models import DocumentKind
-from kindling.search.queries import FACET_KINDS, FACET_TAG_KIND, KINDS, search
+from kindling.search.queries import FACET_KINDS, KINDS, search
 
 
 @require_safe
@@ -29,15 +29,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
             page=request.GET.get("page"),
         )
     active_filters = {k: v for k, v in filters.items() if v}
-    # Tag facets, each with the filter key it sets and whether it is set; a set filter is
-    # named as its facet is (else by its slug).
-    active = {(FACET_TAG_KIND[key], slug): key for key, slug in active_filters.items()}
+    # Tag facets, each with whether its filter is set; a set filter is named as its facet is
+    # (else by its slug).
     facets = [
-        (facet, "tag" if facet.kind == "free" else facet.kind, (facet.kind, facet.slug) in active)
+        (facet, active_filters.get(facet.filter_key) == facet.slug)
         for facet in (results.tag_facets if results else [])
     ]
-    names = {active[(f.kind, f.slug)]: f for f, _key, is_set in facets if is_set}
-    removable = [(key, names.get(key), value) for key, value in active_filters.items()]
+    named = {facet.filter_key: facet for facet, is_set in facets if is_set}
+    removable = [(key, named.get(key), value) for key, value in active_filters.items()]
     return render(
         request,
         "search/search.html",
