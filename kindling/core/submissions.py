@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -66,7 +66,7 @@ def submit_once(user: Any, token: uuid.UUID | None, create: Callable[[], Any]) -
     return url, True
 
 
-def forget_old_tokens(now: Any = None) -> int:
+def forget_old_tokens(now: datetime | None = None) -> int:
     """Delete the tokens older than ``TOKEN_DAYS``; returns how many."""
     cutoff = (now or timezone.now()) - timedelta(days=TOKEN_DAYS)
     deleted, _by_model = FormSubmission.objects.filter(created_at__lt=cutoff).delete()
